@@ -1,0 +1,25 @@
+//! Where bytes come from, and how text becomes documents with positions.
+//!
+//! Every command reads the platform repository through a [`Source`], so that the
+//! working tree, the Git index and a commit give the same answer for the same content.
+
+pub mod parse;
+pub mod spans;
+pub mod strict;
+pub mod text;
+mod worktree;
+
+pub use worktree::Worktree;
+
+use std::io;
+
+/// A tree of files to read, addressed by `/`-separated paths relative to its root.
+pub trait Source: Sync {
+    /// Every file under `dir` (relative, `/`-separated), recursively, sorted.
+    /// A missing directory is an empty list.
+    fn files_under(&self, dir: &str) -> io::Result<Vec<String>>;
+    /// The bytes of one file.
+    fn read(&self, path: &str) -> io::Result<Vec<u8>>;
+    /// Whether a file exists.
+    fn exists(&self, path: &str) -> bool;
+}
