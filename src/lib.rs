@@ -1,1 +1,19 @@
+//! portolan: an internal developer portal in the terminal, with one Git repository as
+//! its database.
+//!
+//! The modules follow the data flow of DESIGN.md §4: a [`source`] gives bytes, the
+//! [`catalog`] loads blueprints and entities from them, [`checks`] produce
+//! [`diagnostic`]s, and [`output`] renders them. Everything is testable without the
+//! binary; only `output` prints results.
+
+pub mod catalog;
+pub mod checks;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diagnostic;
+pub mod jq;
+pub mod output;
+pub mod rules;
+pub mod schema;
 pub mod source;

@@ -1,1 +1,28 @@
-fn main(){}
+//! The `portolan` binary: parse the command line, run, and map the outcome to an exit
+//! code. Nothing else happens here.
+
+use clap::Parser;
+use portolan::cli::Cli;
+use portolan::commands::{self, Outcome};
+use portolan::output::Printer;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let printer = Printer::new(cli.color);
+    match commands::run(cli, &printer) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Invalid) => ExitCode::from(1),
+        Err(error) if error.broken_pipe => ExitCode::SUCCESS,
+        Err(error) => {
+            portolan::output::report_error(&printer, &error);
+            ExitCode::from(2)
+        }
+    }
+}

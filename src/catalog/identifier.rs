@@ -1,0 +1,148 @@
+//! Identifier and key rules, as Port defines them (DESIGN.md §3).
+//!
+//! Port's identifier pattern is `^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$`. The look-ahead
+//! is checked in code (the `regex` crate has none) and the message names the first
+//! offending character, which a pattern mismatch alone would not.
+
+/// Longest blueprint identifier Port accepts.
+pub const MAX_BLUEPRINT_ID: usize = 100;
+/// Longest entity identifier Port accepts.
+pub const MAX_ENTITY_ID: usize = 1000;
+
+/// Which identifier rule applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Blueprint identifiers: Port's characters without `/`, which separates blueprint
+    /// and id in references.
+    Blueprint,
+    /// Entity identifiers: Port's characters plus `=`.
+    Entity,
+}
+
+fn allowed(kind: Kind, c: char) -> bool {
+    c.is_alphabetic()
+        || c.is_ascii_digit()
+        || matches!(c, '@' | '_' | '.' | '+' | ':' | '\\' | '-')
+        || (kind == Kind::Entity && matches!(c, '/' | '='))
+}
+
+/// Why an identifier is refused, or `None` when it is fine.
+pub fn problem(kind: Kind, id: &str) -> Option<String> {
+    let max = match kind {
+        Kind::Blueprint => MAX_BLUEPRINT_ID,
+        Kind::Entity => MAX_ENTITY_ID,
+    };
+    if id.is_empty() {
+        return Some("the identifier is empty".into());
+    }
+    if id == "." || id == ".." {
+        return Some(format!("`{id}` is not an identifier"));
+    }
+    let length = id.chars().count();
+    if length > max {
+        return Some(format!("the identifier is {length} characters long; the limit is {max}"));
+    }
+    id.chars().find(|c| !allowed(kind, *c)).map(|c| {
+        let shown = if c.is_whitespace() || c.is_control() {
+            format!("U+{:04X}", c as u32)
+        } else {
+            format!("`{c}`")
+        };
+        format!("the identifier `{id}` has the character {shown}, which is not allowed")
+    })
+}
+
+/// The hint that goes with an identifier problem.
+pub fn help(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Blueprint => "use letters, digits and `@ _ . + : \\ -` (at most 100 characters)",
+        Kind::Entity => "use letters, digits and `@ _ . + : \\ / - =` (at most 1000 characters); replace spaces with `-`",
+    }
+}
+
+/// Whether a property, relation or derived-property key is valid: `^[A-Za-z0-9@_=\-]+$`.
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '_' | '=' | '-'))
+}
+
+/// The closest of `candidates` to `word`, when one is close enough to be a likely typo:
+/// equal ignoring case, or within an edit distance of a third of the word's length
+/// (at most 3).
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let lower = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let c_len = candidate.chars().count();
+        let w_len = word.chars().count();
+        if c_len.abs_diff(w_len) > limit {
+            continue;
+        }
+        let distance = if candidate.to_lowercase() == lower {
+            0
+        } else {
+            match bounded_distance(word, candidate, limit) {
+                Some(d) => d,
+                None => continue,
+            }
+        };
+        if best.is_none_or(|(d, b)| distance < d || (distance == d && candidate < b)) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance when it is at most `limit`; `None` otherwise. Stops early once
+/// every cell of a row exceeds the limit, which keeps "did you mean" cheap on big
+/// catalogs.
+fn bounded_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let d = previous[b.len()];
+    (d <= limit).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert!(problem(Kind::Entity, "cart-sql-sb").is_none());
+        assert!(problem(Kind::Entity, "a/b=c").is_none());
+        assert!(problem(Kind::Blueprint, "a/b").is_some());
+        assert!(problem(Kind::Entity, "..").is_some());
+        assert!(problem(Kind::Entity, "has space").unwrap().contains("U+0020"));
+        assert!(problem(Kind::Entity, "Überdienst").is_none());
+        assert!(problem(Kind::Blueprint, &"x".repeat(101)).is_some());
+    }
+
+    #[test]
+    fn did_you_mean() {
+        assert_eq!(closest("cart-sql-db", ["cart-sql-sb", "orders"]), Some("cart-sql-sb"));
+        assert_eq!(closest("Compnent", ["Component", "API"]), Some("Component"));
+        assert_eq!(closest("xyz", ["Component"]), None);
+        assert_eq!(closest("cart", ["Cart"]), Some("Cart"));
+    }
+}

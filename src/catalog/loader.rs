@@ -1,0 +1,291 @@
+//! Loading a platform repository: config, blueprints, entities, checks, positions.
+//!
+//! Files are read and parsed in parallel; each entity is checked against its
+//! blueprint right after parsing, on the same thread, so the value is hot in cache.
+//! Graph-wide rules run once the index is built. Positions are computed last, only for
+//! files with findings.
+
+use super::blueprint::{Blueprint, Origin};
+use super::entity::file_stem;
+use super::{builtin, positions, Blueprints, Catalog, Entity, Shadows, SourceFile};
+use crate::checks::{self, entity::DocumentContext};
+use crate::config::{self, Config};
+use crate::diagnostic::{self, Diagnostic, Place};
+use crate::rules;
+use crate::source::parse::{parse_bytes, Format, Parsed};
+use crate::source::Source;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// A loaded catalog and every finding, sorted.
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a catalog could not be loaded at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("portolan.yaml is invalid")]
+    Config(Vec<Diagnostic>, Vec<SourceFile>),
+    #[error("cannot list {dir}: {error}")]
+    Io { dir: String, error: std::io::Error },
+}
+
+/// Load and check the platform repository a source gives.
+pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
+    let config = config::load(source).map_err(|mut findings| {
+        let files = config_file(source).into_iter().collect::<Vec<_>>();
+        positions::resolve(&files, &mut findings);
+        LoadError::Config(findings, files)
+    })?;
+    let mut files: Vec<SourceFile> = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut files_read = usize::from(source.exists(config::CONFIG_FILE));
+
+    let blueprint_paths = list(source, &config.blueprints.dir)?;
+    files_read += blueprint_paths.len();
+    let blueprints = load_blueprints(source, &config, &blueprint_paths, &mut files, &mut diagnostics);
+    diagnostics.extend(checks::blueprints::check(&blueprints));
+
+    let entity_paths = entity_paths(source, &config)?;
+    files_read += entity_paths.len();
+    let first_file = files.len();
+    let outcomes: Vec<FileOutcome> = entity_paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, (root, path))| load_entity_file(source, &blueprints, root, path, first_file + i))
+        .collect();
+
+    let mut entities = Vec::new();
+    let mut shadows = Shadows::default();
+    for outcome in outcomes {
+        files.push(outcome.file);
+        entities.extend(outcome.entities);
+        diagnostics.extend(outcome.findings);
+        for (blueprint, id) in outcome.shadows {
+            match blueprint {
+                Some(b) => shadows.by_blueprint.entry(b).or_default().insert(id),
+                None => shadows.any_blueprint.insert(id),
+            };
+        }
+    }
+    // An entity whose blueprint is unknown still exists for whoever refers to it.
+    for entity in entities.iter().filter(|e| e.blueprint.is_none()) {
+        shadows.any_blueprint.insert(entity.identifier.clone());
+    }
+
+    let mut catalog = Catalog {
+        config,
+        files,
+        blueprints,
+        entities,
+        by_blueprint: Vec::new(),
+        shadows,
+        files_read,
+    };
+    diagnostics.extend(checks::graph::index(&mut catalog));
+    diagnostics.extend(checks::relations::check_targets(&catalog));
+    diagnostics.extend(checks::graph::cycles(&catalog));
+
+    positions::resolve(&catalog.files, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Loaded { catalog, diagnostics })
+}
+
+/// `portolan.yaml` as a source file, for the positions of its findings.
+fn config_file(source: &dyn Source) -> Option<SourceFile> {
+    let (file, parsed) = read_and_parse(source, config::CONFIG_FILE);
+    Some(SourceFile { text: parsed.text, ..file })
+}
+
+fn list(source: &dyn Source, dir: &str) -> Result<Vec<String>, LoadError> {
+    let files = source.files_under(dir).map_err(|error| LoadError::Io { dir: dir.to_owned(), error })?;
+    Ok(files.into_iter().filter(|p| Format::of_path(p).is_some()).collect())
+}
+
+/// Every entity file with the root it was found under, excluded globs removed, each
+/// file once even when roots overlap.
+fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, String)>, LoadError> {
+    let mut exclude = globset::GlobSetBuilder::new();
+    for glob in &config.catalog.exclude {
+        // Globs were validated with the config.
+        if let Ok(glob) = globset::Glob::new(glob) {
+            exclude.add(glob);
+        }
+    }
+    let exclude = exclude.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let mut seen = HashSet::new();
+    let mut paths = Vec::new();
+    for root in &config.catalog.roots {
+        let root = root.trim_end_matches('/');
+        for path in list(source, root)? {
+            if !exclude.is_match(&path) && seen.insert(path.clone()) {
+                paths.push((root.to_owned(), path));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Read and parse one file; a read failure is a `parse-error` on that file.
+fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
+    let format = Format::of_path(path).unwrap_or(Format::Yaml);
+    let parsed = match source.read(path) {
+        Ok(bytes) => parse_bytes(bytes, format),
+        Err(e) => Parsed {
+            errors: vec![crate::source::parse::ParseError { offset: 0, message: format!("cannot read the file: {e}"), help: None }],
+            ..Parsed::default()
+        },
+    };
+    let mut documents: Vec<_> = parsed.documents.iter().map(|d| d.range.clone()).collect();
+    if documents.is_empty() && !parsed.text.is_empty() {
+        documents.push(0..parsed.text.len());
+    }
+    let file = SourceFile { path: path.to_owned(), format, text: String::new(), documents };
+    (file, parsed)
+}
+
+fn parse_findings(path: &str, parsed: &Parsed) -> Vec<Diagnostic> {
+    parsed
+        .errors
+        .iter()
+        .map(|e| Diagnostic::new(&rules::PARSE_ERROR, Place::offset(path, e.offset), e.message.clone()).maybe_help(e.help.clone()))
+        .collect()
+}
+
+fn load_blueprints(source: &dyn Source, config: &Config, paths: &[String], files: &mut Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Blueprints {
+    let mut builtins: Vec<Blueprint> = Vec::new();
+    if config.blueprints.builtins {
+        for (id, text) in builtin::BLUEPRINTS {
+            let path = builtin::path(id);
+            let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Json);
+            diagnostics.extend(parse_findings(&path, &parsed));
+            for doc in parsed.documents {
+                let (bp, findings) = Blueprint::read(doc.value, Origin { file: &path, document: 0, prefix: String::new(), builtin: true, fallback_id: id });
+                diagnostics.extend(findings);
+                builtins.push(bp);
+            }
+            files.push(SourceFile { path, format: Format::Json, text: (*text).to_owned(), documents: vec![0..text.len()] });
+        }
+    }
+
+    let mut repo: Vec<Blueprint> = Vec::new();
+    let read: Vec<(SourceFile, Parsed)> = paths.par_iter().map(|p| read_and_parse(source, p)).collect();
+    for (mut file, parsed) in read {
+        diagnostics.extend(parse_findings(&file.path, &parsed));
+        let stem = file_stem(&file.path).to_owned();
+        if parsed.documents.is_empty() && !parsed.errors.is_empty() {
+            // Unreadable: keep a placeholder so its entities are not all `blueprint-unknown`.
+            let (mut bp, _) = Blueprint::read(Value::Null, Origin { file: &file.path, document: 0, prefix: String::new(), builtin: false, fallback_id: &stem });
+            bp.broken = true;
+            repo.push(bp);
+        }
+        for (document, doc) in parsed.documents.into_iter().enumerate() {
+            let items: Vec<(String, Value)> = match doc.value {
+                Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (format!("/{i}"), v)).collect(),
+                other => vec![(String::new(), other)],
+            };
+            for (prefix, value) in items {
+                let (bp, findings) = Blueprint::read(value, Origin { file: &file.path, document, prefix, builtin: false, fallback_id: &stem });
+                diagnostics.extend(findings);
+                repo.push(bp);
+            }
+        }
+        file.text = parsed.text;
+        files.push(file);
+    }
+
+    let mut blueprints = Blueprints::default();
+    let insert = |bp: Blueprint, blueprints: &mut Blueprints| {
+        blueprints.by_id.insert(bp.identifier.clone(), blueprints.list.len());
+        blueprints.list.push(bp);
+    };
+    // Repository blueprints first: a built-in with the same identifier is replaced.
+    for bp in repo {
+        let place = |b: &Blueprint| {
+            let pointer = if b.value.get("identifier").is_some() { format!("{}/identifier", b.prefix) } else { b.prefix.clone() };
+            Place::pointer(&b.file, b.document, pointer, crate::source::spans::Target::Value)
+        };
+        let clash = blueprints.get(&bp.identifier).map(|first| (first, "defined")).or_else(|| {
+            let lower = bp.identifier.to_lowercase();
+            blueprints.list.iter().find(|b| b.identifier.to_lowercase() == lower).map(|b| (b, "differs only by case from"))
+        });
+        if let Some((first, how)) = clash {
+            let message = if how == "defined" {
+                format!("blueprint `{}` is defined twice", bp.identifier)
+            } else {
+                format!("blueprint `{}` {how} `{}`", bp.identifier, first.identifier)
+            };
+            diagnostics.push(
+                Diagnostic::new(&rules::BLUEPRINT_DUPLICATE, place(&bp), message)
+                    .help("keep one definition per blueprint; identifiers that differ only by case collide as folder names")
+                    .blueprint(bp.identifier.clone())
+                    .related(place(first), "first defined here"),
+            );
+            continue;
+        }
+        insert(bp, &mut blueprints);
+    }
+    for bp in builtins {
+        if blueprints.get(&bp.identifier).is_none() {
+            insert(bp, &mut blueprints);
+        }
+    }
+    blueprints
+}
+
+struct FileOutcome {
+    file: SourceFile,
+    entities: Vec<Entity>,
+    findings: Vec<Diagnostic>,
+    /// Identifiers that exist in a file that could not be fully read.
+    shadows: Vec<(Option<String>, String)>,
+}
+
+fn load_entity_file(source: &dyn Source, blueprints: &Blueprints, root: &str, path: &str, file_index: usize) -> FileOutcome {
+    let (mut file, parsed) = read_and_parse(source, path);
+    let mut findings = parse_findings(path, &parsed);
+    let mut shadows = Vec::new();
+    let single = parsed.documents.len() + parsed.errors.len() == 1;
+    if !parsed.errors.is_empty() {
+        let folder = super::entity::folder_under_root(root, path).map(str::to_owned);
+        shadows = guess_identifiers(&parsed.text, path, single).into_iter().map(|id| (folder.clone(), id)).collect();
+    }
+    let mut entities = Vec::new();
+    for (document, doc) in parsed.documents.into_iter().enumerate() {
+        let ctx = DocumentContext { blueprints, path, root, file: file_index, document, single };
+        let read = checks::entity::read(&ctx, doc.value);
+        findings.extend(read.findings);
+        if let Some(entity) = read.entity {
+            if let Some(bp) = entity.blueprint.map(|i| &blueprints.list[i]).filter(|b| !b.broken) {
+                checks::properties::check(&ctx, bp, &entity, &mut findings);
+                checks::relations::check_shape(&ctx, bp, &entity, &mut findings);
+            }
+            entities.push(entity);
+        }
+    }
+    file.text = parsed.text;
+    FileOutcome { file, entities, findings, shadows }
+}
+
+/// The identifiers a file that failed to parse probably defines: its `identifier:`
+/// lines, and its stem when it is a single document. References to them are not
+/// reported, so one broken file does not flood the report.
+fn guess_identifiers(text: &str, path: &str, single: bool) -> Vec<String> {
+    let mut ids: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().trim_start_matches(['"', '\'', '“', '‘']);
+            let rest = rest.strip_prefix("identifier")?;
+            let rest = rest.trim_start_matches(['"', '\'', '”', '’']).trim_start().strip_prefix(':')?;
+            let value = rest.trim().trim_end_matches(',').trim_matches(['"', '\'', '“', '”', '‘', '’', ' ']);
+            (!value.is_empty()).then(|| value.to_owned())
+        })
+        .collect();
+    if single || ids.is_empty() {
+        ids.push(file_stem(path).to_owned());
+    }
+    ids
+}

@@ -1,0 +1,115 @@
+//! The catalog: blueprints and entities loaded once into one index (DESIGN.md §3–§4).
+//!
+//! Every command reads the same structure: [`load`] reads the platform repository
+//! through a [`Source`](crate::source::Source), checks it, and returns the catalog with
+//! every finding. A broken file never stops the others being read.
+
+pub mod blueprint;
+pub mod builtin;
+pub mod entity;
+pub mod identifier;
+mod loader;
+pub mod positions;
+
+pub use blueprint::Blueprint;
+pub use entity::Entity;
+pub use loader::{load, Loaded};
+
+use crate::config::Config;
+use crate::source::parse::Format;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A file that was read, kept for positions and snippets.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to the platform root, `/`-separated; `<builtin>/…` for built-ins.
+    pub path: String,
+    pub format: Format,
+    pub text: String,
+    /// Byte ranges of its documents, in order (parsed or not).
+    pub documents: Vec<Range<usize>>,
+}
+
+/// The blueprints in force, by identifier.
+#[derive(Default)]
+pub struct Blueprints {
+    pub list: Vec<Blueprint>,
+    pub by_id: HashMap<String, usize>,
+}
+
+impl Blueprints {
+    pub fn get(&self, id: &str) -> Option<&Blueprint> {
+        self.by_id.get(id).map(|&i| &self.list[i])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|b| b.identifier.as_str())
+    }
+}
+
+/// The loaded catalog.
+pub struct Catalog {
+    pub config: Config,
+    pub files: Vec<SourceFile>,
+    pub blueprints: Blueprints,
+    pub entities: Vec<Entity>,
+    /// Per blueprint index: identifier → entity index.
+    pub by_blueprint: Vec<HashMap<String, usize>>,
+    /// Identifiers that exist but could not be loaded (a file that failed to parse, an
+    /// entity whose blueprint is unknown): references to them are not reported, since
+    /// the cause already is.
+    pub shadows: Shadows,
+    /// Number of files read (blueprints, entities and the config).
+    pub files_read: usize,
+}
+
+/// Identifiers known to exist without a loaded entity, per blueprint name or for any.
+#[derive(Default, Debug)]
+pub struct Shadows {
+    pub by_blueprint: HashMap<String, std::collections::HashSet<String>>,
+    pub any_blueprint: std::collections::HashSet<String>,
+}
+
+impl Shadows {
+    pub fn contains(&self, blueprint: &str, id: &str) -> bool {
+        self.any_blueprint.contains(id)
+            || self
+                .by_blueprint
+                .get(blueprint)
+                .is_some_and(|ids| ids.contains(id))
+    }
+}
+
+impl Catalog {
+    /// The entity `id` of blueprint `blueprint`.
+    pub fn entity(&self, blueprint: usize, id: &str) -> Option<&Entity> {
+        self.by_blueprint
+            .get(blueprint)
+            .and_then(|ids| ids.get(id))
+            .map(|&i| &self.entities[i])
+    }
+
+    /// The path of an entity's file.
+    pub fn file_of(&self, entity: &Entity) -> &str {
+        &self.files[entity.file].path
+    }
+}
+
+/// The command error for a catalog that could not be loaded.
+pub fn loader_error_message(error: loader::LoadError) -> crate::commands::CommandError {
+    match error {
+        loader::LoadError::Config(diagnostics, files) => crate::commands::CommandError {
+            diagnostics,
+            files,
+            ..crate::commands::CommandError::new(format!("{} is invalid", crate::config::CONFIG_FILE))
+                .hint("fix the keys above; `portolan explain config-invalid` shows the accepted shape")
+        },
+        loader::LoadError::Io { .. } => crate::commands::CommandError::new(error.to_string())
+            .hint("check that the folder exists and is readable"),
+    }
+}

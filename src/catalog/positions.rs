@@ -1,0 +1,52 @@
+//! Positions for findings: anchors (offsets, pointers) to lines and columns.
+//!
+//! Runs after every check, once per file that has a finding, so a clean file never
+//! pays for the span-aware parse (DESIGN.md §8).
+
+use super::SourceFile;
+use crate::diagnostic::{Anchor, Diagnostic, Place};
+use crate::source::spans::DocumentSpans;
+use crate::source::text::LineIndex;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Fill `span` and `position` of every place that has an anchor.
+pub fn resolve(files: &[SourceFile], diagnostics: &mut [Diagnostic]) {
+    let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let mut groups: HashMap<&str, Vec<&mut Place>> = HashMap::new();
+    for diagnostic in diagnostics.iter_mut() {
+        let Diagnostic { place, related, .. } = diagnostic;
+        for place in std::iter::once(place).chain(related.iter_mut().map(|r| &mut r.place)) {
+            if let (Some(file), Some(_)) = (place.file.as_deref(), &place.anchor) {
+                if let Some(source) = by_path.get(file) {
+                    // The key borrows from the file list, not from the place we mutate.
+                    groups.entry(source.path.as_str()).or_default().push(place);
+                }
+            }
+        }
+    }
+    groups.into_par_iter().for_each(|(path, places)| {
+        let Some(file) = by_path.get(path) else { return };
+        resolve_file(file, places);
+    });
+}
+
+fn resolve_file(file: &SourceFile, places: Vec<&mut Place>) {
+    let lines = LineIndex::new(&file.text);
+    let mut documents: HashMap<usize, DocumentSpans> = HashMap::new();
+    for place in places {
+        let span = match &place.anchor {
+            Some(Anchor::Offset(offset)) => *offset..*offset,
+            Some(Anchor::Pointer { document, pointer, target }) => {
+                let Some(range) = file.documents.get(*document) else { continue };
+                let spans = documents
+                    .entry(*document)
+                    .or_insert_with(|| DocumentSpans::new(&file.text, range.clone()));
+                spans.locate(pointer, *target, None)
+            }
+            None => continue,
+        };
+        place.position = Some(lines.position(span.start));
+        place.span = Some(span);
+    }
+}

@@ -1,0 +1,7 @@
+//! The checks: one file per family of rules. Each returns findings; none prints.
+
+pub mod blueprints;
+pub mod entity;
+pub mod graph;
+pub mod properties;
+pub mod relations;

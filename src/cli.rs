@@ -1,0 +1,103 @@
+//! The command line: global options and one `Args` struct per command. The doc
+//! comments are the help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  portolan validate                      check the platform repository you are in
+  portolan validate examples/orders      check another one
+  portolan validate --format json        machine-readable findings on stdout
+  portolan explain relation-dangling     what a rule means and how to fix it
+
+Exit codes: 0 valid (warnings allowed), 1 findings, 2 usage error or the tool could not run.
+Colour follows --color, NO_COLOR and whether the output is a terminal.";
+
+/// An internal developer portal in the terminal, with one Git repository as its database.
+#[derive(Debug, Parser)]
+#[command(name = "portolan", version, about, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour the output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the catalog (blueprints and entities) offline.
+    #[command(after_help = "\
+Examples:
+  portolan validate
+  portolan validate examples/orders --format json
+  portolan validate --deny-warnings      fail on warnings too (CI)
+
+Every problem is reported at once, each with file:line:column, a rule id and a hint.
+Exit codes: 0 valid, 1 findings (errors, or warnings with --deny-warnings), 2 could not run.")]
+    Validate(ValidateArgs),
+
+    /// Explain a rule: what it means and how to fix it.
+    #[command(after_help = "\
+Examples:
+  portolan explain relation-dangling
+  portolan explain --list                every rule, one a line")]
+    Explain(ExplainArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  portolan completions bash > ~/.local/share/bash-completion/completions/portolan
+  portolan completions zsh > ~/.zfunc/_portolan
+  portolan completions fish > ~/.config/fish/completions/portolan.fish")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The platform repository (default: the one around the current directory).
+    pub path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
+
+    /// Treat warnings as errors (exit code 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// rustc-style snippets pointing at the offending text.
+    Human,
+    /// The versioned JSON report (DESIGN.md §5).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. `relation-dangling`.
+    #[arg(required_unless_present = "list")]
+    pub rule: Option<String>,
+
+    /// List every rule with its severity and summary.
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,97 @@
+//! One file per verb; this module dispatches and defines the error every command
+//! returns, whose kind decides the exit code.
+
+pub mod completions;
+pub mod explain;
+pub mod validate;
+
+use crate::cli::{Cli, Command};
+use crate::output::Printer;
+use std::path::{Path, PathBuf};
+
+/// How a command ended, when it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit code 0.
+    Success,
+    /// Exit code 1: the catalog or the change is invalid.
+    Invalid,
+}
+
+/// A command that could not run (exit code 2), with a hint that says what to do next.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub message: String,
+    pub hint: Option<String>,
+    /// Findings that explain the failure (an invalid `portolan.yaml`), rendered like
+    /// any others.
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// The files those findings point into, for snippets.
+    pub files: Vec<crate::catalog::SourceFile>,
+    /// The failure was a closed output pipe (`portolan list | head`): not an error.
+    pub broken_pipe: bool,
+}
+
+impl CommandError {
+    pub fn new(message: impl Into<String>) -> Self {
+        CommandError { message: message.into(), hint: None, diagnostics: Vec::new(), files: Vec::new(), broken_pipe: false }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<std::io::Error> for CommandError {
+    fn from(error: std::io::Error) -> Self {
+        let mut e = CommandError::new(format!("I/O error: {error}"));
+        e.broken_pipe = error.kind() == std::io::ErrorKind::BrokenPipe;
+        e
+    }
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
+    match cli.command {
+        Command::Validate(args) => validate::run(args, printer),
+        Command::Explain(args) => explain::run(args, printer),
+        Command::Completions(args) => completions::run(args, printer),
+    }
+}
+
+/// The platform root: the given path, else the nearest folder up from the current one
+/// that has a `portolan.yaml` (within its Git repository), else the Git top level,
+/// else the current folder.
+pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
+    if let Some(path) = path {
+        if !path.is_dir() {
+            return Err(CommandError::new(format!("`{}` is not a directory", path.display()))
+                .hint("give the folder of a platform repository, e.g. `portolan validate examples/orders`"));
+        }
+        return Ok(path.to_path_buf());
+    }
+    let cwd = std::env::current_dir()?;
+    let mut git_top = None;
+    for dir in cwd.ancestors() {
+        if dir.join(crate::config::CONFIG_FILE).is_file() {
+            return Ok(relative_to(&cwd, dir));
+        }
+        if dir.join(".git").exists() {
+            git_top = Some(dir);
+            break;
+        }
+    }
+    Ok(git_top.map_or_else(|| PathBuf::from("."), |top| relative_to(&cwd, top)))
+}
+
+/// `dir` as a path relative to `cwd` when it is an ancestor (nicer in messages).
+fn relative_to(cwd: &Path, dir: &Path) -> PathBuf {
+    let depth = cwd.strip_prefix(dir).map(|rest| rest.components().count()).unwrap_or(0);
+    if depth == 0 {
+        PathBuf::from(".")
+    } else {
+        std::iter::repeat_n("..", depth).collect()
+    }
+}

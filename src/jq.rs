@@ -1,0 +1,66 @@
+//! jq filters in the jaq dialect: compiled once, run over entity JSON.
+//!
+//! Calculation properties (DESIGN.md §3) and `list --where` are jq. Compiling is the
+//! expensive part, so a filter is compiled once per blueprint or command and then run
+//! over every entity.
+
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::{Compiler, Ctx, Native, RcIter};
+use jaq_json::Val;
+use serde_json::Value;
+
+/// A compiled jq filter.
+pub struct Filter(jaq_core::Filter<Native<Val>>);
+
+/// Compile `code`; the error says why it does not compile.
+pub fn compile(code: &str) -> Result<Filter, String> {
+    let arena = Arena::default();
+    let loader = Loader::new(jaq_std::defs().chain(jaq_json::defs()));
+    let modules = loader
+        .load(&arena, File { code, path: () })
+        .map_err(|errors| describe(errors.len(), "syntax error"))?;
+    Compiler::default()
+        .with_funs(jaq_std::funs().chain(jaq_json::funs()))
+        .compile(modules)
+        .map(Filter)
+        .map_err(|errors| {
+            let names: Vec<String> = errors
+                .into_iter()
+                .flat_map(|(_, errs)| errs.into_iter().map(|(name, _)| format!("`{name}`")))
+                .collect();
+            format!("undefined name {}", names.join(", "))
+        })
+}
+
+fn describe(count: usize, what: &str) -> String {
+    if count > 1 {
+        format!("{count} {what}s")
+    } else {
+        what.to_owned()
+    }
+}
+
+impl Filter {
+    /// Run the filter over one input: every output, or the first runtime error.
+    pub fn run(&self, input: &Value) -> Result<Vec<Value>, String> {
+        let inputs = RcIter::new(core::iter::empty());
+        self.0
+            .run((Ctx::new([], &inputs), Val::from(input.clone())))
+            .map(|out| out.map(Value::from).map_err(|e| e.to_string()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compiles_and_runs() {
+        let f = compile(".properties.a + 1").unwrap();
+        assert_eq!(f.run(&json!({"properties": {"a": 1}})).unwrap(), [json!(2)]);
+        assert!(compile(".a +").is_err());
+        assert!(compile("nosuchfunction(1)").unwrap_err().contains("nosuchfunction"));
+    }
+}
