@@ -100,9 +100,6 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
             let mut found = Vec::new();
             for (key, relation) in &blueprint.relations {
                 let Some(target_bp) = catalog.blueprints.index_of(&relation.target) else { continue };
-                if catalog.blueprints.list[target_bp].broken {
-                    continue;
-                }
                 for (index, target) in entity.targets(key) {
                     if catalog.entity(target_bp, target).is_none() && !catalog.shadows.contains(&relation.target, target) {
                         found.push(Dangling { entity, relation: key, index, target_blueprint: target_bp, target });

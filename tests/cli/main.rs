@@ -1,0 +1,10 @@
+//! portolan's one integration-test binary: it drives the real `portolan` binary on
+//! fixture repositories in temporary directories and asserts what a user sees
+//! (exit codes, stdout JSON, messages).
+
+mod util;
+
+mod generated;
+mod orders;
+mod rules;
+mod synthetic;
