@@ -36,7 +36,7 @@ fn resolve_file(file: &SourceFile, places: Vec<&mut Place>) {
     let mut documents: HashMap<usize, DocumentSpans> = HashMap::new();
     for place in places {
         let span = match &place.anchor {
-            Some(Anchor::Offset(offset)) => *offset..*offset,
+            Some(Anchor::Offset(offset)) => *offset..token_end(&file.text, *offset),
             Some(Anchor::Pointer { document, pointer, target }) => {
                 let Some(range) = file.documents.get(*document) else { continue };
                 let spans = documents
@@ -49,4 +49,17 @@ fn resolve_file(file: &SourceFile, places: Vec<&mut Place>) {
         place.position = Some(lines.position(span.start));
         place.span = Some(span);
     }
+}
+
+/// The end of the word at `offset` (up to a blank, a delimiter or the line end), so a
+/// parse error underlines the key or character it is about.
+fn token_end(text: &str, offset: usize) -> usize {
+    let Some(rest) = text.get(offset..) else {
+        return offset;
+    };
+    let len = rest
+        .char_indices()
+        .find(|&(i, c)| i > 0 && (c.is_whitespace() || matches!(c, ':' | ',' | ']' | '}' | '"')))
+        .map_or(rest.len(), |(i, _)| i);
+    offset + len
 }

@@ -1,0 +1,58 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_portolan_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_portolan_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_portolan_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_portolan_using_subcommand
+    set -l cmd (__fish_portolan_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c portolan -n "__fish_portolan_needs_command" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_needs_command" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_needs_command" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t'rustc-style snippets pointing at the offending text'
+json\t'The versioned JSON report (DESIGN.md §5)'"
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand explain" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand explain" -l list -d 'List every rule with its severity and summary'
+complete -c portolan -n "__fish_portolan_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand completions" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
