@@ -45,3 +45,12 @@ fn help_has_examples() {
     let help = String::from_utf8(output.stdout).unwrap();
     assert!(help.contains("Examples:") && help.contains("--format"), "{help}");
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(repo_dir().join("README.md")).unwrap();
+    for rule in portolan::rules::ALL {
+        let row = format!("| `{}` | {} | {} |", rule.id, rule.severity.as_str(), rule.summary.replace('|', "\\|"));
+        assert!(readme.contains(&row), "README.md's rule table lacks or misstates:\n{row}");
+    }
+}
