@@ -191,7 +191,11 @@ pub fn load(source: &dyn Source) -> Result<Config, Vec<Diagnostic>> {
 pub fn from_value(value: Value) -> Result<Config, Vec<Diagnostic>> {
     let value = if value.is_null() { json!({}) } else { value };
     let validator = schema::compile(&config_schema()).map_err(|e| {
-        vec![Diagnostic::new(&rules::CONFIG_INVALID, Place::file(CONFIG_FILE), e)]
+        vec![Diagnostic::new(
+            &rules::CONFIG_INVALID,
+            Place::file(CONFIG_FILE),
+            e,
+        )]
     })?;
     let mut findings: Vec<Diagnostic> = schema::violations(&validator, &value)
         .into_iter()
@@ -214,7 +218,12 @@ pub fn from_value(value: Value) -> Result<Config, Vec<Diagnostic>> {
             if let Some(Err(e)) = glob.as_str().map(globset::Glob::new) {
                 findings.push(Diagnostic::new(
                     &rules::CONFIG_INVALID,
-                    Place::pointer(CONFIG_FILE, 0, format!("/catalog/exclude/{i}"), Target::Value),
+                    Place::pointer(
+                        CONFIG_FILE,
+                        0,
+                        format!("/catalog/exclude/{i}"),
+                        Target::Value,
+                    ),
                     format!("{CONFIG_FILE}: `catalog.exclude` has a bad glob: {e}"),
                 ));
             }
@@ -241,10 +250,20 @@ mod tests {
         let c = from_value(json!({"catalog": {"roots": ["cat"]}})).unwrap();
         assert_eq!(c.catalog.roots, ["cat"]);
         assert!(c.blueprints.builtins);
-        let e = from_value(json!({"catalog": {"rots": ["x"]}, "environments": ["Prod"]})).unwrap_err();
-        let pointers: Vec<_> = e.iter().filter_map(|d| d.pointer().map(str::to_owned)).collect();
-        assert!(pointers.contains(&"/catalog/rots".to_owned()), "{pointers:?}");
-        assert!(pointers.contains(&"/environments/0".to_owned()), "{pointers:?}");
+        let e =
+            from_value(json!({"catalog": {"rots": ["x"]}, "environments": ["Prod"]})).unwrap_err();
+        let pointers: Vec<_> = e
+            .iter()
+            .filter_map(|d| d.pointer().map(str::to_owned))
+            .collect();
+        assert!(
+            pointers.contains(&"/catalog/rots".to_owned()),
+            "{pointers:?}"
+        );
+        assert!(
+            pointers.contains(&"/environments/0".to_owned()),
+            "{pointers:?}"
+        );
         assert!(from_value(json!({"catalog": {"roots": ["../up"]}})).is_err());
         assert!(from_value(json!({"catalog": {"exclude": ["a{"]}})).is_err());
     }

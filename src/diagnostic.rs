@@ -66,7 +66,12 @@ impl Place {
         }
     }
 
-    pub fn pointer(file: &str, document: usize, pointer: impl Into<String>, target: Target) -> Self {
+    pub fn pointer(
+        file: &str,
+        document: usize,
+        pointer: impl Into<String>,
+        target: Target,
+    ) -> Self {
         Place {
             anchor: Some(Anchor::Pointer {
                 document,
@@ -172,5 +177,8 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// Counts of findings by severity.
 pub fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
-    diagnostics.iter().filter(|d| d.severity == severity).count()
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
 }

@@ -61,6 +61,9 @@ mod tests {
         let f = compile(".properties.a + 1").unwrap();
         assert_eq!(f.run(&json!({"properties": {"a": 1}})).unwrap(), [json!(2)]);
         assert!(compile(".a +").is_err());
-        assert!(compile("nosuchfunction(1)").unwrap_err().contains("nosuchfunction"));
+        assert!(compile("nosuchfunction(1)")
+            .err()
+            .unwrap()
+            .contains("nosuchfunction"));
     }
 }

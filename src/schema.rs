@@ -12,8 +12,23 @@ use serde_json::Value;
 
 /// String formats Port defines, beyond those JSON Schema knows.
 pub const PORT_FORMATS: &[&str] = &[
-    "date-time", "url", "email", "ipv4", "ipv6", "timer", "yaml", "markdown", "user", "team",
-    "proto", "entity", "uri", "date", "time", "uuid", "hostname",
+    "date-time",
+    "url",
+    "email",
+    "ipv4",
+    "ipv6",
+    "timer",
+    "yaml",
+    "markdown",
+    "user",
+    "team",
+    "proto",
+    "entity",
+    "uri",
+    "date",
+    "time",
+    "uuid",
+    "hostname",
 ];
 
 /// Compile a schema with portolan's format checks; the error is the compiler's message.
@@ -114,15 +129,33 @@ pub fn is_email(s: &str) -> bool {
 /// RFC 3339 date-time (`2026-11-23T19:27:13Z`, fractional seconds and offsets allowed).
 pub fn is_date_time(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return false;
     }
-    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+    if !matches!(b[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
     let number = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&number(5..7)) || !(1..=31).contains(&number(8..10)) || number(11..13) > 23 || number(14..16) > 59 || number(17..19) > 60 {
+    if !(1..=12).contains(&number(5..7))
+        || !(1..=31).contains(&number(8..10))
+        || number(11..13) > 23
+        || number(14..16) > 59
+        || number(17..19) > 60
+    {
         return false;
     }
     let mut rest = &s[19..];
@@ -137,7 +170,11 @@ pub fn is_date_time(s: &str) -> bool {
         "Z" | "z" => true,
         offset => {
             let o = offset.as_bytes();
-            o.len() == 6 && matches!(o[0], b'+' | b'-') && o[1..3].iter().all(u8::is_ascii_digit) && o[3] == b':' && o[4..6].iter().all(u8::is_ascii_digit)
+            o.len() == 6
+                && matches!(o[0], b'+' | b'-')
+                && o[1..3].iter().all(u8::is_ascii_digit)
+                && o[3] == b':'
+                && o[4..6].iter().all(u8::is_ascii_digit)
         }
     }
 }
@@ -165,9 +202,15 @@ mod tests {
             "properties": {"a": {"type": "string", "format": "url"}}, "required": ["b"]}))
         .unwrap();
         let found = violations(&v, &json!({"a": "nope", "c": 1}));
-        let pointers: Vec<_> = found.iter().map(|v| (v.pointer.as_str(), v.keyword.as_str())).collect();
+        let pointers: Vec<_> = found
+            .iter()
+            .map(|v| (v.pointer.as_str(), v.keyword.as_str()))
+            .collect();
         assert!(pointers.contains(&("/a", "format")), "{pointers:?}");
-        assert!(pointers.contains(&("/c", "additionalProperties")), "{pointers:?}");
+        assert!(
+            pointers.contains(&("/c", "additionalProperties")),
+            "{pointers:?}"
+        );
         assert!(found.iter().any(|v| v.missing.as_deref() == Some("b")));
     }
 }

@@ -84,7 +84,12 @@ pub struct Origin<'a> {
 
 impl Origin<'_> {
     fn place(&self, pointer: &str, target: Target) -> Place {
-        Place::pointer(self.file, self.document, format!("{}{pointer}", self.prefix), target)
+        Place::pointer(
+            self.file,
+            self.document,
+            format!("{}{pointer}", self.prefix),
+            target,
+        )
     }
 }
 
@@ -100,15 +105,22 @@ impl Blueprint {
             .to_owned();
         let mut report = |pointer: &str, target: Target, message: String, help: Option<&str>| {
             findings.push(
-                Diagnostic::new(&rules::BLUEPRINT_INVALID, origin.place(pointer, target), message)
-                    .maybe_help(help.map(str::to_owned))
-                    .blueprint(identifier.clone()),
+                Diagnostic::new(
+                    &rules::BLUEPRINT_INVALID,
+                    origin.place(pointer, target),
+                    message,
+                )
+                .maybe_help(help.map(str::to_owned))
+                .blueprint(identifier.clone()),
             );
         };
 
         let mut blueprint = Blueprint {
             identifier: identifier.clone(),
-            title: value.get("title").and_then(Value::as_str).map(str::to_owned),
+            title: value
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             file: origin.file.to_owned(),
             document: origin.document,
             prefix: origin.prefix.clone(),
@@ -150,13 +162,23 @@ impl Blueprint {
                     report(&v.pointer, v.target, message, help);
                 }
             }
-            Err(e) => report("", Target::Value, format!("internal: the blueprint meta-schema does not compile: {e}"), None),
+            Err(e) => report(
+                "",
+                Target::Value,
+                format!("internal: the blueprint meta-schema does not compile: {e}"),
+                None,
+            ),
         }
 
         match map.get("identifier") {
             Some(Value::String(id)) => {
                 if let Some(problem) = identifier::problem(Kind::Blueprint, id) {
-                    report("/identifier", Target::Value, problem, Some(identifier::help(Kind::Blueprint)));
+                    report(
+                        "/identifier",
+                        Target::Value,
+                        problem,
+                        Some(identifier::help(Kind::Blueprint)),
+                    );
                 }
             }
             Some(_) => {}
@@ -166,25 +188,52 @@ impl Blueprint {
         }
 
         let schema_map = map.get("schema").and_then(Value::as_object);
-        let props = schema_map.and_then(|s| s.get("properties")).and_then(Value::as_object);
+        let props = schema_map
+            .and_then(|s| s.get("properties"))
+            .and_then(Value::as_object);
         for (key, def) in props.into_iter().flatten() {
             let pointer = format!("/schema/properties/{}", escape_segment(key));
             check_key(key, &pointer, &mut report);
             let validator = property_validator(def).map_err(|e| {
-                report(&pointer, Target::Key, format!("property `{key}` has a schema that does not compile: {e}"), None);
+                report(
+                    &pointer,
+                    Target::Key,
+                    format!("property `{key}` has a schema that does not compile: {e}"),
+                    None,
+                );
             });
             if let (Ok(validator), Some(default)) = (&validator, def.get("default")) {
                 if !validator.is_valid(default) {
-                    report(&format!("{pointer}/default"), Target::Value, format!("the default of property `{key}` does not match its own schema"), None);
+                    report(
+                        &format!("{pointer}/default"),
+                        Target::Value,
+                        format!("the default of property `{key}` does not match its own schema"),
+                        None,
+                    );
                 }
             }
-            blueprint.properties.insert(key.clone(), Property { schema: def.clone(), validator: validator.ok() });
+            blueprint.properties.insert(
+                key.clone(),
+                Property {
+                    schema: def.clone(),
+                    validator: validator.ok(),
+                },
+            );
         }
-        let required = schema_map.and_then(|s| s.get("required")).and_then(Value::as_array);
+        let required = schema_map
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array);
         for (i, name) in required.into_iter().flatten().enumerate() {
             if let Some(name) = name.as_str() {
                 if !blueprint.properties.contains_key(name) {
-                    report(&format!("/schema/required/{i}"), Target::Value, format!("required property `{name}` is not declared in `schema.properties`"), Some("declare the property, or remove it from `required`"));
+                    report(
+                        &format!("/schema/required/{i}"),
+                        Target::Value,
+                        format!(
+                            "required property `{name}` is not declared in `schema.properties`"
+                        ),
+                        Some("declare the property, or remove it from `required`"),
+                    );
                 }
                 blueprint.required.push(name.to_owned());
             }
@@ -193,7 +242,9 @@ impl Blueprint {
         for (key, def) in section(map, "relations") {
             let pointer = format!("/relations/{}", escape_segment(key));
             check_key(key, &pointer, &mut report);
-            let Some(target) = def.get("target").and_then(Value::as_str) else { continue };
+            let Some(target) = def.get("target").and_then(Value::as_str) else {
+                continue;
+            };
             let flag = |name: &str| def.get(name).and_then(Value::as_bool).unwrap_or(false);
             let relation = Relation {
                 title: def.get("title").and_then(Value::as_str).map(str::to_owned),
@@ -202,12 +253,23 @@ impl Blueprint {
                 many: flag("many"),
             };
             if relation.many && relation.required {
-                report(&format!("{pointer}/required"), Target::Value, format!("relation `{key}` is both `many` and `required`, which Port does not allow"), Some("make it `required: false`, or `many: false`"));
+                report(
+                    &format!("{pointer}/required"),
+                    Target::Value,
+                    format!(
+                        "relation `{key}` is both `many` and `required`, which Port does not allow"
+                    ),
+                    Some("make it `required: false`, or `many: false`"),
+                );
             }
             blueprint.relations.insert(key.clone(), relation);
         }
         for (key, def) in section(map, "mirrorProperties") {
-            check_key(key, &format!("/mirrorProperties/{}", escape_segment(key)), &mut report);
+            check_key(
+                key,
+                &format!("/mirrorProperties/{}", escape_segment(key)),
+                &mut report,
+            );
             if let Some(path) = def.get("path").and_then(Value::as_str) {
                 blueprint.mirrors.insert(key.clone(), path.to_owned());
             }
@@ -215,22 +277,44 @@ impl Blueprint {
         for (key, def) in section(map, "calculationProperties") {
             let pointer = format!("/calculationProperties/{}", escape_segment(key));
             check_key(key, &pointer, &mut report);
-            let Some(code) = def.get("calculation").and_then(Value::as_str) else { continue };
+            let Some(code) = def.get("calculation").and_then(Value::as_str) else {
+                continue;
+            };
             if let Err(e) = crate::jq::compile(code) {
-                report(&format!("{pointer}/calculation"), Target::Value, format!("calculation property `{key}` does not compile as jq: {e}"), Some("check the expression with `jq` or `jaq`; portolan uses the jaq dialect"));
+                report(
+                    &format!("{pointer}/calculation"),
+                    Target::Value,
+                    format!("calculation property `{key}` does not compile as jq: {e}"),
+                    Some("check the expression with `jq` or `jaq`; portolan uses the jaq dialect"),
+                );
             }
-            blueprint.calculations.insert(key.clone(), Calculation {
-                calculation: code.to_owned(),
-                kind: def.get("type").and_then(Value::as_str).unwrap_or("string").to_owned(),
-            });
+            blueprint.calculations.insert(
+                key.clone(),
+                Calculation {
+                    calculation: code.to_owned(),
+                    kind: def
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("string")
+                        .to_owned(),
+                },
+            );
         }
         for (key, def) in section(map, "aggregationProperties") {
-            check_key(key, &format!("/aggregationProperties/{}", escape_segment(key)), &mut report);
+            check_key(
+                key,
+                &format!("/aggregationProperties/{}", escape_segment(key)),
+                &mut report,
+            );
             blueprint.aggregations.insert(key.clone(), def.clone());
         }
         check_key_collisions(&blueprint, &mut report);
 
-        if map.get("formulaProperties").and_then(Value::as_object).is_some_and(|f| !f.is_empty()) {
+        if map
+            .get("formulaProperties")
+            .and_then(Value::as_object)
+            .is_some_and(|f| !f.is_empty())
+        {
             findings.push(
                 Diagnostic::new(&rules::BLUEPRINT_DEPRECATED, origin.place("/formulaProperties", Target::Key), format!("blueprint `{identifier}` uses `formulaProperties`, which Port deprecated; portolan does not compute them"))
                     .help("move each formula to `calculationProperties` (jq)")
@@ -247,29 +331,62 @@ impl Blueprint {
     }
 }
 
-fn section<'a>(map: &'a Map<String, Value>, name: &str) -> impl Iterator<Item = (&'a String, &'a Value)> {
-    map.get(name).and_then(Value::as_object).into_iter().flatten()
+fn section<'a>(
+    map: &'a Map<String, Value>,
+    name: &str,
+) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    map.get(name)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
 }
 
-fn check_key(key: &str, pointer: &str, report: &mut impl FnMut(&str, Target, String, Option<&str>)) {
+fn check_key(
+    key: &str,
+    pointer: &str,
+    report: &mut impl FnMut(&str, Target, String, Option<&str>),
+) {
     if !identifier::valid_key(key) {
-        report(pointer, Target::Key, format!("the key `{key}` has characters Port does not allow"), Some("keys use letters, digits and `@ _ = -`"));
+        report(
+            pointer,
+            Target::Key,
+            format!("the key `{key}` has characters Port does not allow"),
+            Some("keys use letters, digits and `@ _ = -`"),
+        );
     }
 }
 
 /// Properties, mirror, calculation and aggregation properties share one namespace
 /// (they all appear under `.properties` of an entity).
-fn check_key_collisions(blueprint: &Blueprint, report: &mut impl FnMut(&str, Target, String, Option<&str>)) {
+fn check_key_collisions(
+    blueprint: &Blueprint,
+    report: &mut impl FnMut(&str, Target, String, Option<&str>),
+) {
     let sections: [(&str, Vec<&String>); 3] = [
         ("mirrorProperties", blueprint.mirrors.keys().collect()),
-        ("calculationProperties", blueprint.calculations.keys().collect()),
-        ("aggregationProperties", blueprint.aggregations.keys().collect()),
+        (
+            "calculationProperties",
+            blueprint.calculations.keys().collect(),
+        ),
+        (
+            "aggregationProperties",
+            blueprint.aggregations.keys().collect(),
+        ),
     ];
-    let mut seen: BTreeMap<&str, &str> = blueprint.properties.keys().map(|k| (k.as_str(), "schema.properties")).collect();
+    let mut seen: BTreeMap<&str, &str> = blueprint
+        .properties
+        .keys()
+        .map(|k| (k.as_str(), "schema.properties"))
+        .collect();
     for (name, keys) in sections {
         for key in keys {
             if let Some(first) = seen.insert(key, name) {
-                report(&format!("/{name}/{}", escape_segment(key)), Target::Key, format!("`{key}` is defined both in `{first}` and in `{name}`"), Some("derived properties share one namespace with properties; rename one"));
+                report(
+                    &format!("/{name}/{}", escape_segment(key)),
+                    Target::Key,
+                    format!("`{key}` is defined both in `{first}` and in `{name}`"),
+                    Some("derived properties share one namespace with properties; rename one"),
+                );
             }
         }
     }

@@ -8,7 +8,13 @@ use serde_json::Value;
 
 /// Top-level keys an entity may have; Port's meta keys are accepted and ignored.
 pub const ENTITY_KEYS: &[&str] = &[
-    "identifier", "title", "blueprint", "icon", "team", "properties", "relations",
+    "identifier",
+    "title",
+    "blueprint",
+    "icon",
+    "team",
+    "properties",
+    "relations",
 ];
 /// Port's meta keys, accepted and ignored.
 pub const META_KEYS: &[&str] = &["createdAt", "updatedAt", "createdBy", "updatedBy"];
@@ -51,15 +57,12 @@ impl Entity {
             Some(Value::Array(items)) => (None, Some(items)),
             _ => (None, None),
         };
-        single
-            .map(|s| (usize::MAX, s))
-            .into_iter()
-            .chain(
-                list.into_iter()
-                    .flatten()
-                    .enumerate()
-                    .filter_map(|(i, v)| v.as_str().map(|s| (i, s))),
-            )
+        single.map(|s| (usize::MAX, s)).into_iter().chain(
+            list.into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s))),
+        )
     }
 }
 
@@ -82,7 +85,10 @@ pub fn folder_under_root<'a>(root: &str, path: &'a str) -> Option<&'a str> {
 pub fn file_name_for(identifier: &str) -> String {
     let mut out = String::with_capacity(identifier.len());
     for c in identifier.chars() {
-        if matches!(c, '%' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+        if matches!(
+            c,
+            '%' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'
+        ) {
             out.push_str(&format!("%{:02X}", c as u32));
         } else {
             out.push(c);
@@ -97,8 +103,14 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(file_stem("catalog/Component/cart.service.yaml"), "cart.service");
-        assert_eq!(folder_under_root("catalog", "catalog/Component/payments/x.yaml"), Some("Component"));
+        assert_eq!(
+            file_stem("catalog/Component/cart.service.yaml"),
+            "cart.service"
+        );
+        assert_eq!(
+            folder_under_root("catalog", "catalog/Component/payments/x.yaml"),
+            Some("Component")
+        );
         assert_eq!(folder_under_root("catalog", "catalog/x.yaml"), None);
         assert_eq!(file_name_for("a/b:c"), "a%2Fb%3Ac");
     }

@@ -40,7 +40,9 @@ pub fn problem(kind: Kind, id: &str) -> Option<String> {
     }
     let length = id.chars().count();
     if length > max {
-        return Some(format!("the identifier is {length} characters long; the limit is {max}"));
+        return Some(format!(
+            "the identifier is {length} characters long; the limit is {max}"
+        ));
     }
     id.chars().find(|c| !allowed(kind, *c)).map(|c| {
         let shown = if c.is_whitespace() || c.is_control() {
@@ -133,14 +135,19 @@ mod tests {
         assert!(problem(Kind::Entity, "a/b=c").is_none());
         assert!(problem(Kind::Blueprint, "a/b").is_some());
         assert!(problem(Kind::Entity, "..").is_some());
-        assert!(problem(Kind::Entity, "has space").unwrap().contains("U+0020"));
+        assert!(problem(Kind::Entity, "has space")
+            .unwrap()
+            .contains("U+0020"));
         assert!(problem(Kind::Entity, "Überdienst").is_none());
         assert!(problem(Kind::Blueprint, &"x".repeat(101)).is_some());
     }
 
     #[test]
     fn did_you_mean() {
-        assert_eq!(closest("cart-sql-db", ["cart-sql-sb", "orders"]), Some("cart-sql-sb"));
+        assert_eq!(
+            closest("cart-sql-db", ["cart-sql-sb", "orders"]),
+            Some("cart-sql-sb")
+        );
         assert_eq!(closest("Compnent", ["Component", "API"]), Some("Component"));
         assert_eq!(closest("xyz", ["Component"]), None);
         assert_eq!(closest("cart", ["Cart"]), Some("Cart"));

@@ -46,7 +46,13 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
 
     let blueprint_paths = list(source, &config.blueprints.dir)?;
     files_read += blueprint_paths.len();
-    let blueprints = load_blueprints(source, &config, &blueprint_paths, &mut files, &mut diagnostics);
+    let blueprints = load_blueprints(
+        source,
+        &config,
+        &blueprint_paths,
+        &mut files,
+        &mut diagnostics,
+    );
     diagnostics.extend(checks::blueprints::check(&blueprints));
 
     let entity_paths = entity_paths(source, &config)?;
@@ -91,18 +97,30 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
 
     positions::resolve(&catalog.files, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Ok(Loaded { catalog, diagnostics })
+    Ok(Loaded {
+        catalog,
+        diagnostics,
+    })
 }
 
 /// `portolan.yaml` as a source file, for the positions of its findings.
 fn config_file(source: &dyn Source) -> Option<SourceFile> {
     let (file, parsed) = read_and_parse(source, config::CONFIG_FILE);
-    Some(SourceFile { text: parsed.text, ..file })
+    Some(SourceFile {
+        text: parsed.text,
+        ..file
+    })
 }
 
 fn list(source: &dyn Source, dir: &str) -> Result<Vec<String>, LoadError> {
-    let files = source.files_under(dir).map_err(|error| LoadError::Io { dir: dir.to_owned(), error })?;
-    Ok(files.into_iter().filter(|p| Format::of_path(p).is_some()).collect())
+    let files = source.files_under(dir).map_err(|error| LoadError::Io {
+        dir: dir.to_owned(),
+        error,
+    })?;
+    Ok(files
+        .into_iter()
+        .filter(|p| Format::of_path(p).is_some())
+        .collect())
 }
 
 /// Every entity file with the root it was found under, excluded globs removed, each
@@ -115,7 +133,9 @@ fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, Str
             exclude.add(glob);
         }
     }
-    let exclude = exclude.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let exclude = exclude
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
     let mut seen = HashSet::new();
     let mut paths = Vec::new();
     for root in &config.catalog.roots {
@@ -135,7 +155,11 @@ fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
     let parsed = match source.read(path) {
         Ok(bytes) => parse_bytes(bytes, format),
         Err(e) => Parsed {
-            errors: vec![crate::source::parse::ParseError { offset: 0, message: format!("cannot read the file: {e}"), help: None }],
+            errors: vec![crate::source::parse::ParseError {
+                offset: 0,
+                message: format!("cannot read the file: {e}"),
+                help: None,
+            }],
             ..Parsed::default()
         },
     };
@@ -143,7 +167,12 @@ fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
     if documents.is_empty() && !parsed.text.is_empty() {
         documents.push(0..parsed.text.len());
     }
-    let file = SourceFile { path: path.to_owned(), format, text: String::new(), documents };
+    let file = SourceFile {
+        path: path.to_owned(),
+        format,
+        text: String::new(),
+        documents,
+    };
     (file, parsed)
 }
 
@@ -151,11 +180,24 @@ fn parse_findings(path: &str, parsed: &Parsed) -> Vec<Diagnostic> {
     parsed
         .errors
         .iter()
-        .map(|e| Diagnostic::new(&rules::PARSE_ERROR, Place::offset(path, e.offset), e.message.clone()).maybe_help(e.help.clone()))
+        .map(|e| {
+            Diagnostic::new(
+                &rules::PARSE_ERROR,
+                Place::offset(path, e.offset),
+                e.message.clone(),
+            )
+            .maybe_help(e.help.clone())
+        })
         .collect()
 }
 
-fn load_blueprints(source: &dyn Source, config: &Config, paths: &[String], files: &mut Vec<SourceFile>, diagnostics: &mut Vec<Diagnostic>) -> Blueprints {
+fn load_blueprints(
+    source: &dyn Source,
+    config: &Config,
+    paths: &[String],
+    files: &mut Vec<SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Blueprints {
     let mut builtins: Vec<Blueprint> = Vec::new();
     if config.blueprints.builtins {
         for (id, text) in builtin::BLUEPRINTS {
@@ -163,32 +205,71 @@ fn load_blueprints(source: &dyn Source, config: &Config, paths: &[String], files
             let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Json);
             diagnostics.extend(parse_findings(&path, &parsed));
             for doc in parsed.documents {
-                let (bp, findings) = Blueprint::read(doc.value, Origin { file: &path, document: 0, prefix: String::new(), builtin: true, fallback_id: id });
+                let (bp, findings) = Blueprint::read(
+                    doc.value,
+                    Origin {
+                        file: &path,
+                        document: 0,
+                        prefix: String::new(),
+                        builtin: true,
+                        fallback_id: id,
+                    },
+                );
                 diagnostics.extend(findings);
                 builtins.push(bp);
             }
-            files.push(SourceFile { path, format: Format::Json, text: (*text).to_owned(), documents: vec![0..text.len()] });
+            files.push(SourceFile {
+                path,
+                format: Format::Json,
+                text: (*text).to_owned(),
+                documents: std::iter::once(0..text.len()).collect(),
+            });
         }
     }
 
     let mut repo: Vec<Blueprint> = Vec::new();
-    let read: Vec<(SourceFile, Parsed)> = paths.par_iter().map(|p| read_and_parse(source, p)).collect();
+    let read: Vec<(SourceFile, Parsed)> = paths
+        .par_iter()
+        .map(|p| read_and_parse(source, p))
+        .collect();
     for (mut file, parsed) in read {
         diagnostics.extend(parse_findings(&file.path, &parsed));
         let stem = file_stem(&file.path).to_owned();
         if parsed.documents.is_empty() && !parsed.errors.is_empty() {
             // Unreadable: keep a placeholder so its entities are not all `blueprint-unknown`.
-            let (mut bp, _) = Blueprint::read(Value::Null, Origin { file: &file.path, document: 0, prefix: String::new(), builtin: false, fallback_id: &stem });
+            let (mut bp, _) = Blueprint::read(
+                Value::Null,
+                Origin {
+                    file: &file.path,
+                    document: 0,
+                    prefix: String::new(),
+                    builtin: false,
+                    fallback_id: &stem,
+                },
+            );
             bp.broken = true;
             repo.push(bp);
         }
         for (document, doc) in parsed.documents.into_iter().enumerate() {
             let items: Vec<(String, Value)> = match doc.value {
-                Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (format!("/{i}"), v)).collect(),
+                Value::Array(items) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("/{i}"), v))
+                    .collect(),
                 other => vec![(String::new(), other)],
             };
             for (prefix, value) in items {
-                let (bp, findings) = Blueprint::read(value, Origin { file: &file.path, document, prefix, builtin: false, fallback_id: &stem });
+                let (bp, findings) = Blueprint::read(
+                    value,
+                    Origin {
+                        file: &file.path,
+                        document,
+                        prefix,
+                        builtin: false,
+                        fallback_id: &stem,
+                    },
+                );
                 diagnostics.extend(findings);
                 repo.push(bp);
             }
@@ -199,19 +280,37 @@ fn load_blueprints(source: &dyn Source, config: &Config, paths: &[String], files
 
     let mut blueprints = Blueprints::default();
     let insert = |bp: Blueprint, blueprints: &mut Blueprints| {
-        blueprints.by_id.insert(bp.identifier.clone(), blueprints.list.len());
+        blueprints
+            .by_id
+            .insert(bp.identifier.clone(), blueprints.list.len());
         blueprints.list.push(bp);
     };
     // Repository blueprints first: a built-in with the same identifier is replaced.
     for bp in repo {
         let place = |b: &Blueprint| {
-            let pointer = if b.value.get("identifier").is_some() { format!("{}/identifier", b.prefix) } else { b.prefix.clone() };
-            Place::pointer(&b.file, b.document, pointer, crate::source::spans::Target::Value)
+            let pointer = if b.value.get("identifier").is_some() {
+                format!("{}/identifier", b.prefix)
+            } else {
+                b.prefix.clone()
+            };
+            Place::pointer(
+                &b.file,
+                b.document,
+                pointer,
+                crate::source::spans::Target::Value,
+            )
         };
-        let clash = blueprints.get(&bp.identifier).map(|first| (first, "defined")).or_else(|| {
-            let lower = bp.identifier.to_lowercase();
-            blueprints.list.iter().find(|b| b.identifier.to_lowercase() == lower).map(|b| (b, "differs only by case from"))
-        });
+        let clash = blueprints
+            .get(&bp.identifier)
+            .map(|first| (first, "defined"))
+            .or_else(|| {
+                let lower = bp.identifier.to_lowercase();
+                blueprints
+                    .list
+                    .iter()
+                    .find(|b| b.identifier.to_lowercase() == lower)
+                    .map(|b| (b, "differs only by case from"))
+            });
         if let Some((first, how)) = clash {
             let message = if how == "defined" {
                 format!("blueprint `{}` is defined twice", bp.identifier)
@@ -244,22 +343,42 @@ struct FileOutcome {
     shadows: Vec<(Option<String>, String)>,
 }
 
-fn load_entity_file(source: &dyn Source, blueprints: &Blueprints, root: &str, path: &str, file_index: usize) -> FileOutcome {
+fn load_entity_file(
+    source: &dyn Source,
+    blueprints: &Blueprints,
+    root: &str,
+    path: &str,
+    file_index: usize,
+) -> FileOutcome {
     let (mut file, parsed) = read_and_parse(source, path);
     let mut findings = parse_findings(path, &parsed);
     let mut shadows = Vec::new();
     let single = parsed.documents.len() + parsed.errors.len() == 1;
     if !parsed.errors.is_empty() {
         let folder = super::entity::folder_under_root(root, path).map(str::to_owned);
-        shadows = guess_identifiers(&parsed.text, path, single).into_iter().map(|id| (folder.clone(), id)).collect();
+        shadows = guess_identifiers(&parsed.text, path, single)
+            .into_iter()
+            .map(|id| (folder.clone(), id))
+            .collect();
     }
     let mut entities = Vec::new();
     for (document, doc) in parsed.documents.into_iter().enumerate() {
-        let ctx = DocumentContext { blueprints, path, root, file: file_index, document, single };
+        let ctx = DocumentContext {
+            blueprints,
+            path,
+            root,
+            file: file_index,
+            document,
+            single,
+        };
         let read = checks::entity::read(&ctx, doc.value);
         findings.extend(read.findings);
         if let Some(entity) = read.entity {
-            if let Some(bp) = entity.blueprint.map(|i| &blueprints.list[i]).filter(|b| !b.broken) {
+            if let Some(bp) = entity
+                .blueprint
+                .map(|i| &blueprints.list[i])
+                .filter(|b| !b.broken)
+            {
                 checks::properties::check(&ctx, bp, &entity, &mut findings);
                 checks::relations::check_shape(&ctx, bp, &entity, &mut findings);
             }
@@ -267,7 +386,12 @@ fn load_entity_file(source: &dyn Source, blueprints: &Blueprints, root: &str, pa
         }
     }
     file.text = parsed.text;
-    FileOutcome { file, entities, findings, shadows }
+    FileOutcome {
+        file,
+        entities,
+        findings,
+        shadows,
+    }
 }
 
 /// The identifiers a file that failed to parse probably defines: its `identifier:`
@@ -279,8 +403,14 @@ fn guess_identifiers(text: &str, path: &str, single: bool) -> Vec<String> {
         .filter_map(|line| {
             let rest = line.trim_start().trim_start_matches(['"', '\'', '“', '‘']);
             let rest = rest.strip_prefix("identifier")?;
-            let rest = rest.trim_start_matches(['"', '\'', '”', '’']).trim_start().strip_prefix(':')?;
-            let value = rest.trim().trim_end_matches(',').trim_matches(['"', '\'', '“', '”', '‘', '’', ' ']);
+            let rest = rest
+                .trim_start_matches(['"', '\'', '”', '’'])
+                .trim_start()
+                .strip_prefix(':')?;
+            let value = rest
+                .trim()
+                .trim_end_matches(',')
+                .trim_matches(['"', '\'', '“', '”', '‘', '’', ' ']);
             (!value.is_empty()).then(|| value.to_owned())
         })
         .collect();

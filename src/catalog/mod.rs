@@ -106,8 +106,11 @@ pub fn loader_error_message(error: loader::LoadError) -> crate::commands::Comman
         loader::LoadError::Config(diagnostics, files) => crate::commands::CommandError {
             diagnostics,
             files,
-            ..crate::commands::CommandError::new(format!("{} is invalid", crate::config::CONFIG_FILE))
-                .hint("fix the keys above; `portolan explain config-invalid` shows the accepted shape")
+            ..crate::commands::CommandError::new(format!(
+                "{} is invalid",
+                crate::config::CONFIG_FILE
+            ))
+            .hint("fix the keys above; `portolan explain config-invalid` shows the accepted shape")
         },
         loader::LoadError::Io { .. } => crate::commands::CommandError::new(error.to_string())
             .hint("check that the folder exists and is readable"),

@@ -26,7 +26,9 @@ pub fn resolve(files: &[SourceFile], diagnostics: &mut [Diagnostic]) {
         }
     }
     groups.into_par_iter().for_each(|(path, places)| {
-        let Some(file) = by_path.get(path) else { return };
+        let Some(file) = by_path.get(path) else {
+            return;
+        };
         resolve_file(file, places);
     });
 }
@@ -37,8 +39,14 @@ fn resolve_file(file: &SourceFile, places: Vec<&mut Place>) {
     for place in places {
         let span = match &place.anchor {
             Some(Anchor::Offset(offset)) => *offset..token_end(&file.text, *offset),
-            Some(Anchor::Pointer { document, pointer, target }) => {
-                let Some(range) = file.documents.get(*document) else { continue };
+            Some(Anchor::Pointer {
+                document,
+                pointer,
+                target,
+            }) => {
+                let Some(range) = file.documents.get(*document) else {
+                    continue;
+                };
                 let spans = documents
                     .entry(*document)
                     .or_insert_with(|| DocumentSpans::new(&file.text, range.clone()));

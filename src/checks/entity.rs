@@ -47,10 +47,17 @@ pub fn read(ctx: &DocumentContext, value: Value) -> Read {
             "an entity is a mapping with `identifier`, `title`, `properties` and `relations`"
         };
         findings.push(
-            Diagnostic::new(&rules::ENTITY_INVALID, ctx.place("", Target::Value), format!("an entity is a mapping, not {}", describe(&value)))
-                .help(help),
+            Diagnostic::new(
+                &rules::ENTITY_INVALID,
+                ctx.place("", Target::Value),
+                format!("an entity is a mapping, not {}", describe(&value)),
+            )
+            .help(help),
         );
-        return Read { entity: None, findings };
+        return Read {
+            entity: None,
+            findings,
+        };
     };
 
     for key in map.keys() {
@@ -58,39 +65,82 @@ pub fn read(ctx: &DocumentContext, value: Value) -> Read {
             let help = closest(key, ENTITY_KEYS.iter().copied())
                 .map(|k| format!("did you mean `{k}`?"))
                 .unwrap_or_else(|| format!("an entity's keys are {}", ENTITY_KEYS.join(", ")));
-            findings.push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place(&format!("/{}", escape_segment(key)), Target::Key), format!("unknown key `{key}` in an entity")).help(help));
+            findings.push(
+                Diagnostic::new(
+                    &rules::ENTITY_INVALID,
+                    ctx.place(&format!("/{}", escape_segment(key)), Target::Key),
+                    format!("unknown key `{key}` in an entity"),
+                )
+                .help(help),
+            );
         }
     }
 
     let identifier = match map.get("identifier") {
         Some(Value::String(id)) => {
             if let Some(problem) = identifier::problem(Kind::Entity, id) {
-                findings.push(Diagnostic::new(&rules::IDENTIFIER_INVALID, ctx.place("/identifier", Target::Value), problem).help(identifier::help(Kind::Entity)).entity(id.clone()));
+                findings.push(
+                    Diagnostic::new(
+                        &rules::IDENTIFIER_INVALID,
+                        ctx.place("/identifier", Target::Value),
+                        problem,
+                    )
+                    .help(identifier::help(Kind::Entity))
+                    .entity(id.clone()),
+                );
             }
             Some(id.clone())
         }
         Some(other) => {
-            findings.push(Diagnostic::new(&rules::IDENTIFIER_INVALID, ctx.place("/identifier", Target::Value), format!("the identifier must be a string, not {}", describe(other))).help("quote it: identifier: \"123\""));
+            findings.push(
+                Diagnostic::new(
+                    &rules::IDENTIFIER_INVALID,
+                    ctx.place("/identifier", Target::Value),
+                    format!("the identifier must be a string, not {}", describe(other)),
+                )
+                .help("quote it: identifier: \"123\""),
+            );
             None
         }
         None if ctx.single => {
             let stem = file_stem(ctx.path);
             if let Some(problem) = identifier::problem(Kind::Entity, stem) {
-                findings.push(Diagnostic::new(&rules::IDENTIFIER_INVALID, ctx.place("", Target::Value), format!("no `identifier`, and the file name is not one: {problem}")).help("add an `identifier:` key, or rename the file"));
+                findings.push(
+                    Diagnostic::new(
+                        &rules::IDENTIFIER_INVALID,
+                        ctx.place("", Target::Value),
+                        format!("no `identifier`, and the file name is not one: {problem}"),
+                    )
+                    .help("add an `identifier:` key, or rename the file"),
+                );
                 None
             } else {
                 Some(stem.to_owned())
             }
         }
         None => {
-            findings.push(Diagnostic::new(&rules::IDENTIFIER_INVALID, ctx.place("", Target::Value), "this document has no `identifier`").help("in a file with several documents, each entity needs its own `identifier:`"));
+            findings.push(
+                Diagnostic::new(
+                    &rules::IDENTIFIER_INVALID,
+                    ctx.place("", Target::Value),
+                    "this document has no `identifier`",
+                )
+                .help("in a file with several documents, each entity needs its own `identifier:`"),
+            );
             None
         }
     };
 
     for key in ["title", "icon"] {
         if let Some(v) = map.get(key).filter(|v| !v.is_string() && !v.is_null()) {
-            findings.push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place(&format!("/{key}"), Target::Value), format!("`{key}` must be a string, not {}", describe(v))).help("quote the value"));
+            findings.push(
+                Diagnostic::new(
+                    &rules::ENTITY_INVALID,
+                    ctx.place(&format!("/{key}"), Target::Value),
+                    format!("`{key}` must be a string, not {}", describe(v)),
+                )
+                .help("quote the value"),
+            );
         }
     }
     if let Some(team) = map.get("team") {
@@ -100,12 +150,26 @@ pub fn read(ctx: &DocumentContext, value: Value) -> Read {
             _ => false,
         };
         if !ok {
-            findings.push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place("/team", Target::Value), "`team` must be a team identifier or a list of them").help("team: [payments]"));
+            findings.push(
+                Diagnostic::new(
+                    &rules::ENTITY_INVALID,
+                    ctx.place("/team", Target::Value),
+                    "`team` must be a team identifier or a list of them",
+                )
+                .help("team: [payments]"),
+            );
         }
     }
     for key in ["properties", "relations"] {
         if let Some(v) = map.get(key).filter(|v| !v.is_object() && !v.is_null()) {
-            findings.push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place(&format!("/{key}"), Target::Value), format!("`{key}` must be a mapping, not {}", describe(v))).help(format!("{key}: {{ key: value }}")));
+            findings.push(
+                Diagnostic::new(
+                    &rules::ENTITY_INVALID,
+                    ctx.place(&format!("/{key}"), Target::Value),
+                    format!("`{key}` must be a mapping, not {}", describe(v)),
+                )
+                .help(format!("{key}: {{ key: value }}")),
+            );
         }
     }
 
@@ -135,7 +199,11 @@ pub fn read(ctx: &DocumentContext, value: Value) -> Read {
 }
 
 /// The blueprint from the `blueprint` key, else from the first folder under the root.
-fn resolve_blueprint(ctx: &DocumentContext, key: Option<&Value>, findings: &mut Vec<Diagnostic>) -> Option<usize> {
+fn resolve_blueprint(
+    ctx: &DocumentContext,
+    key: Option<&Value>,
+    findings: &mut Vec<Diagnostic>,
+) -> Option<usize> {
     let folder = folder_under_root(ctx.root, ctx.path);
     let from_folder = folder.and_then(|f| ctx.blueprints.index_of(f));
     match key {
@@ -150,27 +218,55 @@ fn resolve_blueprint(ctx: &DocumentContext, key: Option<&Value>, findings: &mut 
             None => {
                 let help = closest(name, ctx.blueprints.ids())
                     .map(|b| format!("did you mean `{b}`?"))
-                    .unwrap_or_else(|| "define the blueprint in the blueprints folder, or correct the name".into());
-                findings.push(Diagnostic::new(&rules::BLUEPRINT_UNKNOWN, ctx.place("/blueprint", Target::Value), format!("blueprint `{name}` does not exist")).help(help));
+                    .unwrap_or_else(|| {
+                        "define the blueprint in the blueprints folder, or correct the name".into()
+                    });
+                findings.push(
+                    Diagnostic::new(
+                        &rules::BLUEPRINT_UNKNOWN,
+                        ctx.place("/blueprint", Target::Value),
+                        format!("blueprint `{name}` does not exist"),
+                    )
+                    .help(help),
+                );
                 None
             }
         },
         Some(Value::Null) | None => {
             if from_folder.is_none() {
                 let message = match folder {
-                    Some(f) => format!("no `blueprint` key, and the folder `{f}` names no blueprint"),
-                    None => format!("no `blueprint` key, and the file is not in a blueprint folder under `{}/`", ctx.root),
+                    Some(f) => {
+                        format!("no `blueprint` key, and the folder `{f}` names no blueprint")
+                    }
+                    None => format!(
+                        "no `blueprint` key, and the file is not in a blueprint folder under `{}/`",
+                        ctx.root
+                    ),
                 };
                 let help = folder
                     .and_then(|f| closest(f, ctx.blueprints.ids()))
                     .map(|b| format!("did you mean the folder `{b}`?"))
                     .unwrap_or_else(|| format!("add `blueprint: <Blueprint>`, or move the file under `{}/<Blueprint>/`", ctx.root));
-                findings.push(Diagnostic::new(&rules::BLUEPRINT_UNKNOWN, ctx.place("", Target::Value), message).help(help));
+                findings.push(
+                    Diagnostic::new(
+                        &rules::BLUEPRINT_UNKNOWN,
+                        ctx.place("", Target::Value),
+                        message,
+                    )
+                    .help(help),
+                );
             }
             from_folder
         }
         Some(other) => {
-            findings.push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place("/blueprint", Target::Value), format!("`blueprint` must be a blueprint identifier, not {}", describe(other))));
+            findings.push(Diagnostic::new(
+                &rules::ENTITY_INVALID,
+                ctx.place("/blueprint", Target::Value),
+                format!(
+                    "`blueprint` must be a blueprint identifier, not {}",
+                    describe(other)
+                ),
+            ));
             from_folder
         }
     }

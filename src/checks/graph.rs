@@ -10,27 +10,42 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, VecDeque};
 
 fn identifier_place(catalog: &Catalog, entity: &Entity) -> Place {
-    let pointer = if entity.value.get("identifier").is_some() { "/identifier" } else { "" };
-    Place::pointer(catalog.file_of(entity), entity.document, pointer, Target::Value)
+    let pointer = if entity.value.get("identifier").is_some() {
+        "/identifier"
+    } else {
+        ""
+    };
+    Place::pointer(
+        catalog.file_of(entity),
+        entity.document,
+        pointer,
+        Target::Value,
+    )
 }
 
 /// Build the per-blueprint index, reporting duplicates (the later one, by file order)
 /// and identifiers that differ only by case.
 pub fn index(catalog: &mut Catalog) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
-    let mut by_blueprint: Vec<HashMap<String, usize>> = vec![HashMap::new(); catalog.blueprints.list.len()];
-    let mut lowercase: Vec<HashMap<String, usize>> = vec![HashMap::new(); catalog.blueprints.list.len()];
+    let mut by_blueprint: Vec<HashMap<String, usize>> =
+        vec![HashMap::new(); catalog.blueprints.list.len()];
+    let mut lowercase: Vec<HashMap<String, usize>> =
+        vec![HashMap::new(); catalog.blueprints.list.len()];
     for (i, entity) in catalog.entities.iter().enumerate() {
         let Some(bp) = entity.blueprint else { continue };
         let bp_name = &catalog.blueprints.list[bp].identifier;
         if let Some(&first) = by_blueprint[bp].get(&entity.identifier) {
             let first = &catalog.entities[first];
             findings.push(
-                Diagnostic::new(&rules::IDENTIFIER_DUPLICATE, identifier_place(catalog, entity), format!("{bp_name} `{}` is defined twice", entity.identifier))
-                    .help("rename or remove one of the two definitions")
-                    .blueprint(bp_name.clone())
-                    .entity(entity.identifier.clone())
-                    .related(identifier_place(catalog, first), "first defined here"),
+                Diagnostic::new(
+                    &rules::IDENTIFIER_DUPLICATE,
+                    identifier_place(catalog, entity),
+                    format!("{bp_name} `{}` is defined twice", entity.identifier),
+                )
+                .help("rename or remove one of the two definitions")
+                .blueprint(bp_name.clone())
+                .entity(entity.identifier.clone())
+                .related(identifier_place(catalog, first), "first defined here"),
             );
             continue;
         }
@@ -58,7 +73,12 @@ pub fn index(catalog: &mut Catalog) -> Vec<Diagnostic> {
 pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (bp_index, blueprint) in catalog.blueprints.list.iter().enumerate() {
-        let keys: Vec<&String> = blueprint.relations.iter().filter(|(_, r)| r.target == blueprint.identifier).map(|(k, _)| k).collect();
+        let keys: Vec<&String> = blueprint
+            .relations
+            .iter()
+            .filter(|(_, r)| r.target == blueprint.identifier)
+            .map(|(k, _)| k)
+            .collect();
         if keys.is_empty() {
             continue;
         }
@@ -88,16 +108,41 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
             }
             let path = cycle_from(&graph, first, &scc);
             let entity = &catalog.entities[graph[first]];
-            let names: Vec<&str> = path.iter().map(|(n, _)| catalog.entities[graph[*n]].identifier.as_str()).chain(std::iter::once(entity.identifier.as_str())).collect();
+            let names: Vec<&str> = path
+                .iter()
+                .map(|(n, _)| catalog.entities[graph[*n]].identifier.as_str())
+                .chain(std::iter::once(entity.identifier.as_str()))
+                .collect();
             let (key, index) = path.first().map(|(_, e)| *e).unwrap_or(("", 0));
-            let pointer = if index == usize::MAX { format!("/relations/{}", escape_segment(key)) } else { format!("/relations/{}/{index}", escape_segment(key)) };
-            let mut diagnostic = Diagnostic::new(&rules::RELATION_CYCLE, Place::pointer(catalog.file_of(entity), entity.document, pointer, Target::Value), format!("{} `{}` is part of a relation cycle: {}", blueprint.identifier, entity.identifier, names.join(" → ")))
-                .help("remove one relation of the cycle")
-                .blueprint(blueprint.identifier.clone())
-                .entity(entity.identifier.clone());
+            let pointer = if index == usize::MAX {
+                format!("/relations/{}", escape_segment(key))
+            } else {
+                format!("/relations/{}/{index}", escape_segment(key))
+            };
+            let mut diagnostic = Diagnostic::new(
+                &rules::RELATION_CYCLE,
+                Place::pointer(
+                    catalog.file_of(entity),
+                    entity.document,
+                    pointer,
+                    Target::Value,
+                ),
+                format!(
+                    "{} `{}` is part of a relation cycle: {}",
+                    blueprint.identifier,
+                    entity.identifier,
+                    names.join(" → ")
+                ),
+            )
+            .help("remove one relation of the cycle")
+            .blueprint(blueprint.identifier.clone())
+            .entity(entity.identifier.clone());
             for (n, _) in path.iter().skip(1) {
                 let other = &catalog.entities[graph[*n]];
-                diagnostic = diagnostic.related(identifier_place(catalog, other), format!("`{}` is in the cycle", other.identifier));
+                diagnostic = diagnostic.related(
+                    identifier_place(catalog, other),
+                    format!("`{}` is in the cycle", other.identifier),
+                );
             }
             findings.push(diagnostic);
         }
@@ -107,13 +152,20 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
 
 /// A shortest cycle from `start` back to itself inside its component, as the list of
 /// (node, edge taken from it).
-fn cycle_from<'a>(graph: &DiGraph<usize, (&'a str, usize)>, start: NodeIndex, scc: &[NodeIndex]) -> Vec<(NodeIndex, (&'a str, usize))> {
+fn cycle_from<'a>(
+    graph: &DiGraph<usize, (&'a str, usize)>,
+    start: NodeIndex,
+    scc: &[NodeIndex],
+) -> Vec<(NodeIndex, (&'a str, usize))> {
     use petgraph::visit::EdgeRef;
     let mut previous: HashMap<NodeIndex, (NodeIndex, (&'a str, usize))> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut end = None;
     'search: while let Some(node) = queue.pop_front() {
-        let mut edges: Vec<_> = graph.edges(node).filter(|e| scc.contains(&e.target())).collect();
+        let mut edges: Vec<_> = graph
+            .edges(node)
+            .filter(|e| scc.contains(&e.target()))
+            .collect();
         edges.sort_by_key(|e| (graph[e.target()], *e.weight()));
         for edge in edges {
             let next = edge.target();
@@ -128,10 +180,14 @@ fn cycle_from<'a>(graph: &DiGraph<usize, (&'a str, usize)>, start: NodeIndex, sc
         }
     }
     let mut path = Vec::new();
-    let Some((mut node, weight)) = end else { return path };
+    let Some((mut node, weight)) = end else {
+        return path;
+    };
     path.push((node, weight));
     while node != start {
-        let Some(&(prev, w)) = previous.get(&node) else { break };
+        let Some(&(prev, w)) = previous.get(&node) else {
+            break;
+        };
         path.push((prev, w));
         node = prev;
     }

@@ -13,7 +13,12 @@ use crate::schema;
 use crate::source::spans::{escape_segment, Target};
 use serde_json::Value;
 
-pub fn check(ctx: &DocumentContext, blueprint: &Blueprint, entity: &Entity, findings: &mut Vec<Diagnostic>) {
+pub fn check(
+    ctx: &DocumentContext,
+    blueprint: &Blueprint,
+    entity: &Entity,
+    findings: &mut Vec<Diagnostic>,
+) {
     let bp = &blueprint.identifier;
     let id = &entity.identifier;
     let properties = entity.properties();
@@ -26,37 +31,77 @@ pub fn check(ctx: &DocumentContext, blueprint: &Blueprint, entity: &Entity, find
                 || blueprint.calculations.contains_key(key)
                 || blueprint.aggregations.contains_key(key);
             if derived {
-                push(Diagnostic::new(&rules::PROPERTY_INVALID, ctx.place(&pointer, Target::Key), format!("`{key}` is a derived property of {bp}: it is computed, never set")).help("remove it; portolan computes it when you read the entity"));
+                push(
+                    Diagnostic::new(
+                        &rules::PROPERTY_INVALID,
+                        ctx.place(&pointer, Target::Key),
+                        format!("`{key}` is a derived property of {bp}: it is computed, never set"),
+                    )
+                    .help("remove it; portolan computes it when you read the entity"),
+                );
             } else {
                 let help = closest(key, blueprint.properties.keys().map(String::as_str))
                     .map(|k| format!("did you mean `{k}`?"))
                     .unwrap_or_else(|| format!("declare `{key}` in the {bp} blueprint's `schema.properties`, or remove it"));
-                push(Diagnostic::new(&rules::PROPERTY_UNKNOWN, ctx.place(&pointer, Target::Key), format!("{bp} has no property `{key}`")).help(help));
+                push(
+                    Diagnostic::new(
+                        &rules::PROPERTY_UNKNOWN,
+                        ctx.place(&pointer, Target::Key),
+                        format!("{bp} has no property `{key}`"),
+                    )
+                    .help(help),
+                );
             }
             continue;
         };
         if value.is_null() {
             continue;
         }
-        let Some(validator) = &property.validator else { continue };
+        let Some(validator) = &property.validator else {
+            continue;
+        };
         for violation in schema::violations(validator, value) {
-            let help = enum_hint(&property.schema, value)
-                .or_else(|| format_hint(&property.schema));
-            push(Diagnostic::new(&rules::PROPERTY_INVALID, ctx.place(&format!("{pointer}{}", violation.pointer), violation.target), format!("property `{key}`: {}", violation.message)).maybe_help(help));
+            let help = enum_hint(&property.schema, value).or_else(|| format_hint(&property.schema));
+            push(
+                Diagnostic::new(
+                    &rules::PROPERTY_INVALID,
+                    ctx.place(&format!("{pointer}{}", violation.pointer), violation.target),
+                    format!("property `{key}`: {}", violation.message),
+                )
+                .maybe_help(help),
+            );
         }
     }
 
     for required in &blueprint.required {
-        let set = properties.and_then(|p| p.get(required)).is_some_and(|v| !v.is_null());
+        let set = properties
+            .and_then(|p| p.get(required))
+            .is_some_and(|v| !v.is_null());
         if !set {
-            let pointer = if properties.is_some() { "/properties" } else { "" };
-            push(Diagnostic::new(&rules::PROPERTY_REQUIRED, ctx.place(pointer, Target::Key), format!("{bp} `{id}` does not set the required property `{required}`")).help(format!("add `{required}:` under `properties:`")));
+            let pointer = if properties.is_some() {
+                "/properties"
+            } else {
+                ""
+            };
+            push(
+                Diagnostic::new(
+                    &rules::PROPERTY_REQUIRED,
+                    ctx.place(pointer, Target::Key),
+                    format!("{bp} `{id}` does not set the required property `{required}`"),
+                )
+                .help(format!("add `{required}:` under `properties:`")),
+            );
         }
     }
 }
 
 fn enum_hint(schema: &Value, value: &Value) -> Option<String> {
-    let options: Vec<&str> = schema.get("enum")?.as_array()?.iter().filter_map(Value::as_str).collect();
+    let options: Vec<&str> = schema
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let given = value.as_str()?;
     if options.contains(&given) {
         return None;

@@ -16,7 +16,12 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// The shape of an entity's relations against its blueprint.
-pub fn check_shape(ctx: &DocumentContext, blueprint: &Blueprint, entity: &Entity, findings: &mut Vec<Diagnostic>) {
+pub fn check_shape(
+    ctx: &DocumentContext,
+    blueprint: &Blueprint,
+    entity: &Entity,
+    findings: &mut Vec<Diagnostic>,
+) {
     let bp = &blueprint.identifier;
     let id = &entity.identifier;
     let relations = entity.relations();
@@ -27,29 +32,69 @@ pub fn check_shape(ctx: &DocumentContext, blueprint: &Blueprint, entity: &Entity
         let Some(relation) = blueprint.relations.get(key) else {
             let help = closest(key, blueprint.relations.keys().map(String::as_str))
                 .map(|k| format!("did you mean `{k}`?"))
-                .unwrap_or_else(|| format!("declare `{key}` under the {bp} blueprint's `relations`, or remove it"));
-            push(Diagnostic::new(&rules::RELATION_UNKNOWN, ctx.place(&pointer, Target::Key), format!("{bp} has no relation `{key}`")).help(help));
+                .unwrap_or_else(|| {
+                    format!("declare `{key}` under the {bp} blueprint's `relations`, or remove it")
+                });
+            push(
+                Diagnostic::new(
+                    &rules::RELATION_UNKNOWN,
+                    ctx.place(&pointer, Target::Key),
+                    format!("{bp} has no relation `{key}`"),
+                )
+                .help(help),
+            );
             continue;
         };
         match (value, relation.many) {
             (Value::Null, _) => {}
-            (Value::String(s), true) => push(Diagnostic::new(&rules::RELATION_CARDINALITY, ctx.place(&pointer, Target::Value), format!("relation `{key}` is `many`: it takes a list, not a single identifier")).help(format!("write `{key}: [{s}]`"))),
+            (Value::String(s), true) => push(
+                Diagnostic::new(
+                    &rules::RELATION_CARDINALITY,
+                    ctx.place(&pointer, Target::Value),
+                    format!("relation `{key}` is `many`: it takes a list, not a single identifier"),
+                )
+                .help(format!("write `{key}: [{s}]`")),
+            ),
             (Value::Array(items), false) => {
                 let help = match items.as_slice() {
                     [Value::String(one)] => format!("write `{key}: {one}`"),
                     _ => format!("`{key}` takes one identifier; make the relation `many: true` in the blueprint to allow several"),
                 };
-                push(Diagnostic::new(&rules::RELATION_CARDINALITY, ctx.place(&pointer, Target::Value), format!("relation `{key}` is single: it takes one identifier, not a list")).help(help));
+                push(
+                    Diagnostic::new(
+                        &rules::RELATION_CARDINALITY,
+                        ctx.place(&pointer, Target::Value),
+                        format!("relation `{key}` is single: it takes one identifier, not a list"),
+                    )
+                    .help(help),
+                );
             }
             (Value::Array(items), true) => {
                 for (i, item) in items.iter().enumerate() {
                     if !item.is_string() {
-                        push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place(&format!("{pointer}/{i}"), Target::Value), format!("relation `{key}` lists {}, not an identifier", describe(item))).help("relation targets are identifiers (strings); quote numbers"));
+                        push(
+                            Diagnostic::new(
+                                &rules::ENTITY_INVALID,
+                                ctx.place(&format!("{pointer}/{i}"), Target::Value),
+                                format!(
+                                    "relation `{key}` lists {}, not an identifier",
+                                    describe(item)
+                                ),
+                            )
+                            .help("relation targets are identifiers (strings); quote numbers"),
+                        );
                     }
                 }
             }
             (Value::String(_), false) => {}
-            (other, _) => push(Diagnostic::new(&rules::ENTITY_INVALID, ctx.place(&pointer, Target::Value), format!("relation `{key}` is {}, not an identifier", describe(other))).help("relation targets are identifiers (strings)")),
+            (other, _) => push(
+                Diagnostic::new(
+                    &rules::ENTITY_INVALID,
+                    ctx.place(&pointer, Target::Value),
+                    format!("relation `{key}` is {}, not an identifier", describe(other)),
+                )
+                .help("relation targets are identifiers (strings)"),
+            ),
         }
     }
 
@@ -68,7 +113,20 @@ pub fn check_shape(ctx: &DocumentContext, blueprint: &Blueprint, entity: &Entity
                 None if relations.is_some() => ("/relations".to_owned(), Target::Key),
                 None => (String::new(), Target::Value),
             };
-            push(Diagnostic::new(&rules::RELATION_REQUIRED, ctx.place(&pointer, target), format!("{bp} `{id}` must set the required relation `{key}` (to a {})", relation.target)).help(format!("add `{key}: <{} identifier>` under `relations:`", relation.target)));
+            push(
+                Diagnostic::new(
+                    &rules::RELATION_REQUIRED,
+                    ctx.place(&pointer, target),
+                    format!(
+                        "{bp} `{id}` must set the required relation `{key}` (to a {})",
+                        relation.target
+                    ),
+                )
+                .help(format!(
+                    "add `{key}: <{} identifier>` under `relations:`",
+                    relation.target
+                )),
+            );
         }
     }
 }
@@ -99,10 +157,20 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
             }
             let mut found = Vec::new();
             for (key, relation) in &blueprint.relations {
-                let Some(target_bp) = catalog.blueprints.index_of(&relation.target) else { continue };
+                let Some(target_bp) = catalog.blueprints.index_of(&relation.target) else {
+                    continue;
+                };
                 for (index, target) in entity.targets(key) {
-                    if catalog.entity(target_bp, target).is_none() && !catalog.shadows.contains(&relation.target, target) {
-                        found.push(Dangling { entity, relation: key, index, target_blueprint: target_bp, target });
+                    if catalog.entity(target_bp, target).is_none()
+                        && !catalog.shadows.contains(&relation.target, target)
+                    {
+                        found.push(Dangling {
+                            entity,
+                            relation: key,
+                            index,
+                            target_blueprint: target_bp,
+                            target,
+                        });
                     }
                 }
             }
@@ -111,7 +179,12 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
         .flatten()
         .collect();
     dangling.sort_by(|a, b| {
-        (a.entity.file, a.entity.document, a.relation, a.index).cmp(&(b.entity.file, b.entity.document, b.relation, b.index))
+        (a.entity.file, a.entity.document, a.relation, a.index).cmp(&(
+            b.entity.file,
+            b.entity.document,
+            b.relation,
+            b.index,
+        ))
     });
 
     let mut budget = HINT_BUDGET;
@@ -124,26 +197,48 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
             let by_case = lowercase
                 .entry(d.target_blueprint)
                 .or_insert_with(|| ids.keys().map(|k| (k.to_lowercase(), k.as_str())).collect());
-            let mut help = by_case.get(&d.target.to_lowercase()).map(|k| format!("did you mean `{k}`? identifiers are case-sensitive"));
+            let mut help = by_case
+                .get(&d.target.to_lowercase())
+                .map(|k| format!("did you mean `{k}`? identifiers are case-sensitive"));
             if help.is_none() && budget >= ids.len() {
                 budget -= ids.len();
-                help = closest(d.target, ids.keys().map(String::as_str)).map(|k| format!("did you mean `{k}`?"));
+                help = closest(d.target, ids.keys().map(String::as_str))
+                    .map(|k| format!("did you mean `{k}`?"));
             }
             if help.is_none() {
-                let elsewhere = catalog.blueprints.list.iter().enumerate().find(|(i, _)| *i != d.target_blueprint && catalog.by_blueprint[*i].contains_key(d.target));
-                help = elsewhere.map(|(_, b)| format!("`{}` is a {}, but `{}` points to {target_bp} entities", d.target, b.identifier, d.relation));
+                let elsewhere = catalog.blueprints.list.iter().enumerate().find(|(i, _)| {
+                    *i != d.target_blueprint && catalog.by_blueprint[*i].contains_key(d.target)
+                });
+                help = elsewhere.map(|(_, b)| {
+                    format!(
+                        "`{}` is a {}, but `{}` points to {target_bp} entities",
+                        d.target, b.identifier, d.relation
+                    )
+                });
             }
-            let help = help.unwrap_or_else(|| format!("create the {target_bp} `{}`, or correct the reference", d.target));
+            let help = help.unwrap_or_else(|| {
+                format!(
+                    "create the {target_bp} `{}`, or correct the reference",
+                    d.target
+                )
+            });
             let pointer = if d.index == usize::MAX {
                 format!("/relations/{}", escape_segment(d.relation))
             } else {
                 format!("/relations/{}/{}", escape_segment(d.relation), d.index)
             };
             let file = catalog.file_of(d.entity);
-            Diagnostic::new(&rules::RELATION_DANGLING, Place::pointer(file, d.entity.document, pointer, Target::Value), format!("relation `{}` points to {target_bp} `{}`, which does not exist", d.relation, d.target))
-                .help(help)
-                .blueprint(d.entity.blueprint_name.clone().unwrap_or_default())
-                .entity(d.entity.identifier.clone())
+            Diagnostic::new(
+                &rules::RELATION_DANGLING,
+                Place::pointer(file, d.entity.document, pointer, Target::Value),
+                format!(
+                    "relation `{}` points to {target_bp} `{}`, which does not exist",
+                    d.relation, d.target
+                ),
+            )
+            .help(help)
+            .blueprint(d.entity.blueprint_name.clone().unwrap_or_default())
+            .entity(d.entity.identifier.clone())
         })
         .collect()
 }

@@ -11,7 +11,13 @@ pub fn run(args: ExplainArgs, printer: &Printer) -> Result<Outcome, CommandError
     if args.list {
         let mut text = String::new();
         for rule in rules::ALL {
-            let _ = writeln!(text, "{:<24} {:<8} {}", rule.id, rule.severity.as_str(), rule.summary);
+            let _ = writeln!(
+                text,
+                "{:<24} {:<8} {}",
+                rule.id,
+                rule.severity.as_str(),
+                rule.summary
+            );
         }
         printer.result(&text)?;
         return Ok(Outcome::Success);
@@ -23,6 +29,12 @@ pub fn run(args: ExplainArgs, printer: &Printer) -> Result<Outcome, CommandError
             .unwrap_or_else(|| "`portolan explain --list` shows every rule".into());
         return Err(CommandError::new(format!("there is no rule `{id}`")).hint(hint));
     };
-    printer.result(&format!("{} ({})\n\n{}\n\n{}\n", rule.id, rule.severity.as_str(), rule.summary, rule.docs))?;
+    printer.result(&format!(
+        "{} ({})\n\n{}\n\n{}\n",
+        rule.id,
+        rule.severity.as_str(),
+        rule.summary,
+        rule.docs
+    ))?;
     Ok(Outcome::Success)
 }

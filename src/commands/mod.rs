@@ -35,7 +35,13 @@ pub struct CommandError {
 
 impl CommandError {
     pub fn new(message: impl Into<String>) -> Self {
-        CommandError { message: message.into(), hint: None, diagnostics: Vec::new(), files: Vec::new(), broken_pipe: false }
+        CommandError {
+            message: message.into(),
+            hint: None,
+            diagnostics: Vec::new(),
+            files: Vec::new(),
+            broken_pipe: false,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -88,7 +94,10 @@ pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
 
 /// `dir` as a path relative to `cwd` when it is an ancestor (nicer in messages).
 fn relative_to(cwd: &Path, dir: &Path) -> PathBuf {
-    let depth = cwd.strip_prefix(dir).map(|rest| rest.components().count()).unwrap_or(0);
+    let depth = cwd
+        .strip_prefix(dir)
+        .map(|rest| rest.components().count())
+        .unwrap_or(0);
     if depth == 0 {
         PathBuf::from(".")
     } else {

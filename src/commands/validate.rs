@@ -20,10 +20,19 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         warnings: diagnostic::count(&diagnostics, Severity::Warning),
     };
     let text = match args.format {
-        ValidateFormat::Human => human::render(&diagnostics, &loaded.catalog.files, summary, printer.stdout_colored()),
+        ValidateFormat::Human => human::render(
+            &diagnostics,
+            &loaded.catalog.files,
+            summary,
+            printer.stdout_colored(),
+        ),
         ValidateFormat::Json => json::render(&diagnostics, summary),
     };
     printer.result(&text)?;
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
-    Ok(if failed { Outcome::Invalid } else { Outcome::Success })
+    Ok(if failed {
+        Outcome::Invalid
+    } else {
+        Outcome::Success
+    })
 }

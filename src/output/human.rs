@@ -11,7 +11,12 @@ use std::fmt::Write;
 const MAX_LINES: usize = 4;
 
 /// Render findings and a closing summary line.
-pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile], summary: Summary, colored: bool) -> String {
+pub fn render(
+    diagnostics: &[Diagnostic],
+    files: &[SourceFile],
+    summary: Summary,
+    colored: bool,
+) -> String {
     let mut out = render_findings(diagnostics, files, colored);
     let _ = writeln!(out, "{}", summary_line(summary, colored));
     out
@@ -19,21 +24,38 @@ pub fn render(diagnostics: &[Diagnostic], files: &[SourceFile], summary: Summary
 
 /// Render findings, each a snippet with its hint.
 pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored: bool) -> String {
-    let renderer = if colored { Renderer::styled() } else { Renderer::plain() };
-    let texts: HashMap<&str, &str> = files.iter().map(|f| (f.path.as_str(), f.text.as_str())).collect();
+    let renderer = if colored {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let mut group = level.primary_title(d.message.as_str()).id(d.rule.id).element(snippet(&texts, &d.place, AnnotationKind::Primary, ""));
+        let mut group = level
+            .primary_title(d.message.as_str())
+            .id(d.rule.id)
+            .element(snippet(&texts, &d.place, AnnotationKind::Primary, ""));
         for related in &d.related {
-            group = group.element(snippet(&texts, &related.place, AnnotationKind::Context, &related.message));
+            group = group.element(snippet(
+                &texts,
+                &related.place,
+                AnnotationKind::Context,
+                &related.message,
+            ));
         }
         let mut report = vec![group];
         if let Some(help) = &d.help {
-            report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&report));
     }
@@ -41,16 +63,28 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
 }
 
 /// A snippet of the lines a place spans, or just its file name when it has no span.
-fn snippet<'a>(texts: &HashMap<&str, &'a str>, place: &'a Place, kind: AnnotationKind, label: &'a str) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+fn snippet<'a>(
+    texts: &HashMap<&str, &'a str>,
+    place: &'a Place,
+    kind: AnnotationKind,
+    label: &'a str,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let path = place.file.as_deref().unwrap_or("<unknown>");
-    let (Some(text), Some(span), Some(position)) = (texts.get(path), place.span.clone(), place.position) else {
+    let (Some(text), Some(span), Some(position)) =
+        (texts.get(path), place.span.clone(), place.position)
+    else {
         return Snippet::source("").path(path).line_numbering(false);
     };
-    let line_start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let mut end = span.end.max(span.start).min(text.len());
     let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     // Keep long spans (a whole mapping) to their first lines.
-    if let Some((cut, _)) = text[line_start..line_end].match_indices('\n').nth(MAX_LINES - 1) {
+    if let Some((cut, _)) = text[line_start..line_end]
+        .match_indices('\n')
+        .nth(MAX_LINES - 1)
+    {
         line_end = line_start + cut;
         end = end.min(line_end);
     }
@@ -58,7 +92,11 @@ fn snippet<'a>(texts: &HashMap<&str, &'a str>, place: &'a Place, kind: Annotatio
     let start = span.start - line_start;
     let end = (end - line_start).max(start);
     // An empty span (a missing key) still needs a caret.
-    let end = if end == start { (start + source[start..].chars().next().map_or(0, char::len_utf8)).min(source.len()) } else { end };
+    let end = if end == start {
+        (start + source[start..].chars().next().map_or(0, char::len_utf8)).min(source.len())
+    } else {
+        end
+    };
     Snippet::source(source)
         .line_start(position.line)
         .path(path)
@@ -68,11 +106,22 @@ fn snippet<'a>(texts: &HashMap<&str, &'a str>, place: &'a Place, kind: Annotatio
 
 fn summary_line(s: Summary, colored: bool) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let counts = format!("{} read: {}, {}", plural(s.files, "file"), plural(s.entities, "entity").replace("entitys", "entities"), plural(s.blueprints, "blueprint"));
+    let counts = format!(
+        "{} read: {}, {}",
+        plural(s.files, "file"),
+        plural(s.entities, "entity").replace("entitys", "entities"),
+        plural(s.blueprints, "blueprint")
+    );
     let (style, head) = match (s.errors, s.warnings) {
         (0, 0) => (anstyle::AnsiColor::Green, "valid".to_owned()),
-        (0, w) => (anstyle::AnsiColor::Yellow, format!("valid with {}", plural(w, "warning"))),
-        (e, w) => (anstyle::AnsiColor::Red, format!("{} and {}", plural(e, "error"), plural(w, "warning"))),
+        (0, w) => (
+            anstyle::AnsiColor::Yellow,
+            format!("valid with {}", plural(w, "warning")),
+        ),
+        (e, w) => (
+            anstyle::AnsiColor::Red,
+            format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        ),
     };
     if colored {
         let style = anstyle::Style::new().fg_color(Some(style.into())).bold();

@@ -39,7 +39,10 @@ struct JsonRelated<'a> {
 }
 
 fn line_column(place: &Place) -> (Option<usize>, Option<usize>) {
-    (place.position.map(|p| p.line), place.position.map(|p| p.column))
+    (
+        place.position.map(|p| p.line),
+        place.position.map(|p| p.column),
+    )
 }
 
 /// Render the report as pretty JSON with a final newline.
@@ -66,7 +69,12 @@ pub fn render(diagnostics: &[Diagnostic], summary: Summary) -> String {
                         .iter()
                         .map(|r| {
                             let (line, column) = line_column(&r.place);
-                            JsonRelated { file: r.place.file.as_deref(), line, column, message: &r.message }
+                            JsonRelated {
+                                file: r.place.file.as_deref(),
+                                line,
+                                column,
+                                message: &r.message,
+                            }
                         })
                         .collect(),
                 }

@@ -37,12 +37,14 @@ impl Printer {
 
     /// Whether results written to stdout will be coloured.
     pub fn stdout_colored(&self) -> bool {
-        anstream::AutoStream::new(io::stdout(), self.choice).current_choice() != anstream::ColorChoice::Never
+        anstream::AutoStream::new(io::stdout(), self.choice).current_choice()
+            != anstream::ColorChoice::Never
     }
 
     /// Whether messages written to stderr will be coloured.
     pub fn stderr_colored(&self) -> bool {
-        anstream::AutoStream::new(io::stderr(), self.choice).current_choice() != anstream::ColorChoice::Never
+        anstream::AutoStream::new(io::stderr(), self.choice).current_choice()
+            != anstream::ColorChoice::Never
     }
 
     /// Write a result to stdout (colour codes are stripped when colour is off).
@@ -65,11 +67,21 @@ pub fn report_error(printer: &Printer, error: &crate::commands::CommandError) {
     let colored = printer.stderr_colored();
     let mut text = String::new();
     if !error.diagnostics.is_empty() {
-        text.push_str(&human::render_findings(&error.diagnostics, &error.files, colored));
+        text.push_str(&human::render_findings(
+            &error.diagnostics,
+            &error.files,
+            colored,
+        ));
     }
     let (red, bold, reset) = if colored {
-        let red = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into())).bold();
-        (red.render().to_string(), anstyle::Style::new().bold().render().to_string(), red.render_reset().to_string())
+        let red = anstyle::Style::new()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()))
+            .bold();
+        (
+            red.render().to_string(),
+            anstyle::Style::new().bold().render().to_string(),
+            red.render_reset().to_string(),
+        )
     } else {
         (String::new(), String::new(), String::new())
     };

@@ -276,11 +276,7 @@ fn explain(text: &str, range: Range<usize>, offset: usize, message: String) -> P
     }
     if let Some(at) = message.find(DUPLICATE_KEY) {
         let message = message[at..].to_owned();
-        let key = message
-            .split('`')
-            .nth(1)
-            .unwrap_or_default()
-            .to_owned();
+        let key = message.split('`').nth(1).unwrap_or_default().to_owned();
         return ParseError {
             offset: locate_duplicate(text, range, offset, &key),
             message,
@@ -290,7 +286,10 @@ fn explain(text: &str, range: Range<usize>, offset: usize, message: String) -> P
     let help = if message.contains("recursion limit") {
         Some("nesting is limited to 128 levels; flatten the document".into())
     } else if message.contains("repetition limit") {
-        Some("the document expands aliases too many times (an alias bomb?); write the values out".into())
+        Some(
+            "the document expands aliases too many times (an alias bomb?); write the values out"
+                .into(),
+        )
     } else {
         None
     };
@@ -324,8 +323,7 @@ fn locate_duplicate(text: &str, range: Range<usize>, offset: usize, key: &str) -
         found
             .iter()
             .copied()
-            .filter(|&i| i < offset)
-            .next_back()
+            .rfind(|&i| i < offset)
             .unwrap_or(offset)
     }
 }
@@ -405,7 +403,11 @@ mod tests {
     fn duplicate_keys_are_refused() {
         let p = yaml("a: 1\nb:\n  c: 1\n  c: 2\n");
         assert_eq!(p.documents.len(), 0);
-        assert!(p.errors[0].message.starts_with(DUPLICATE_KEY), "{:?}", p.errors);
+        assert!(
+            p.errors[0].message.starts_with(DUPLICATE_KEY),
+            "{:?}",
+            p.errors
+        );
         assert_eq!(error_position(&p).0, 4);
         let j = parse_bytes(br#"{"a": 1, "a": 2}"#.to_vec(), Format::Json);
         assert!(j.errors[0].message.starts_with(DUPLICATE_KEY));
@@ -422,7 +424,10 @@ mod tests {
 
     #[test]
     fn typographic_quotes_in_json() {
-        let p = parse_bytes("{\n “identifier”: “Resource”\n}\n".as_bytes().to_vec(), Format::Json);
+        let p = parse_bytes(
+            "{\n “identifier”: “Resource”\n}\n".as_bytes().to_vec(),
+            Format::Json,
+        );
         assert_eq!(error_position(&p), (2, 2));
         assert!(p.errors[0].message.contains("U+201C"));
     }

@@ -71,7 +71,10 @@ impl DocumentSpans {
         for len in (0..=components.len()).rev() {
             let route = Route::from(components[..len].to_vec());
             let exact = len == components.len();
-            let found = if exact && target == Target::Key && matches!(components.last(), Some(Component::Key(_))) {
+            let found = if exact
+                && target == Target::Key
+                && matches!(components.last(), Some(Component::Key(_)))
+            {
                 document.query_key_only(&route).ok()
             } else if len == 0 {
                 None
@@ -110,7 +113,10 @@ impl DocumentSpans {
 
 /// Pointer segments to yamlpath components: a segment is an index where the parsed
 /// value has an array at that level.
-fn to_components<'a>(segments: &'a [String], value: Option<&serde_json::Value>) -> Vec<Component<'a>> {
+fn to_components<'a>(
+    segments: &'a [String],
+    value: Option<&serde_json::Value>,
+) -> Vec<Component<'a>> {
     let mut current = value;
     segments
         .iter()
@@ -121,7 +127,9 @@ fn to_components<'a>(segments: &'a [String], value: Option<&serde_json::Value>) 
                 _ => Component::Key(segment.as_str().into()),
             };
             current = current.and_then(|v| match v {
-                serde_json::Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                serde_json::Value::Array(items) => {
+                    segment.parse::<usize>().ok().and_then(|i| items.get(i))
+                }
                 serde_json::Value::Object(map) => map.get(segment),
                 _ => None,
             });
@@ -148,16 +156,40 @@ mod tests {
     #[test]
     fn yaml_positions_in_later_documents() {
         let text = "a: 1\n---\nidentifier: x\nrelations:\n  resources:\n    - one\n    - two\n";
-        assert_eq!(at(text, Format::Yaml, 1, "/relations/resources/1", Target::Value), (7, 7));
+        assert_eq!(
+            at(
+                text,
+                Format::Yaml,
+                1,
+                "/relations/resources/1",
+                Target::Value
+            ),
+            (7, 7)
+        );
         assert_eq!(at(text, Format::Yaml, 1, "/relations", Target::Key), (4, 1));
         // A missing key falls back to its parent.
-        assert_eq!(at(text, Format::Yaml, 1, "/relations/system", Target::Value), (5, 3));
+        assert_eq!(
+            at(text, Format::Yaml, 1, "/relations/system", Target::Value),
+            (5, 3)
+        );
     }
 
     #[test]
     fn json_positions() {
         let text = "{\n  \"identifier\": \"x\",\n  \"relations\": {\n    \"resources\": [\"a\", \"b\"]\n  }\n}\n";
-        assert_eq!(at(text, Format::Json, 0, "/relations/resources/1", Target::Value), (4, 24));
-        assert_eq!(at(text, Format::Json, 0, "/relations/resources", Target::Key), (4, 5));
+        assert_eq!(
+            at(
+                text,
+                Format::Json,
+                0,
+                "/relations/resources/1",
+                Target::Value
+            ),
+            (4, 24)
+        );
+        assert_eq!(
+            at(text, Format::Json, 0, "/relations/resources", Target::Key),
+            (4, 5)
+        );
     }
 }
