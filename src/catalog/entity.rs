@@ -19,51 +19,85 @@ pub const ENTITY_KEYS: &[&str] = &[
 /// Port's meta keys, accepted and ignored.
 pub const META_KEYS: &[&str] = &["createdAt", "updatedAt", "createdBy", "updatedBy"];
 
+/// One relation target an entity names: the compact form kept for graph checks, so a
+/// large catalog does not hold every document in memory (DESIGN.md §8, < 300 MB).
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub relation: Box<str>,
+    /// The position in a many relation's list; `None` for a single relation.
+    pub index: Option<u32>,
+    pub target: Box<str>,
+}
+
 /// One loaded entity.
 #[derive(Debug)]
 pub struct Entity {
     /// Index of its blueprint in [`super::Catalog::blueprints`]; `None` when unknown.
     pub blueprint: Option<usize>,
-    /// The blueprint's name as written or inferred (for messages), if any.
-    pub blueprint_name: Option<String>,
+    /// The blueprint name as written, when it names no blueprint.
+    pub unknown_blueprint: Option<String>,
     pub identifier: String,
+    /// Whether the document has an `identifier` key (else it is the file stem).
+    pub explicit_identifier: bool,
     /// Index of its file in [`super::Catalog::files`].
     pub file: usize,
     /// Its document in the file.
     pub document: usize,
-    /// The whole document.
-    pub value: Value,
+    /// Every relation target it names (strings only; other shapes are reported).
+    pub links: Vec<Link>,
+    /// The whole document, kept when the loader is asked to (commands that show
+    /// entities); `validate` drops it once the entity is checked.
+    pub value: Option<Value>,
 }
 
 impl Entity {
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.value.as_ref().and_then(|v| v.get(key))
+    }
+
     pub fn title(&self) -> Option<&str> {
-        self.value.get("title").and_then(Value::as_str)
+        self.field("title").and_then(Value::as_str)
     }
 
     pub fn properties(&self) -> Option<&serde_json::Map<String, Value>> {
-        self.value.get("properties").and_then(Value::as_object)
+        self.field("properties").and_then(Value::as_object)
     }
 
     pub fn relations(&self) -> Option<&serde_json::Map<String, Value>> {
-        self.value.get("relations").and_then(Value::as_object)
+        self.field("relations").and_then(Value::as_object)
     }
 
-    /// The identifiers a relation points to (one for a single relation, any number for
-    /// a many relation); non-strings are skipped (they are reported elsewhere).
-    pub fn targets<'a>(&'a self, relation: &str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
-        let value = self.relations().and_then(|r| r.get(relation));
-        let (single, list) = match value {
-            Some(Value::String(s)) => (Some(s.as_str()), None),
-            Some(Value::Array(items)) => (None, Some(items)),
-            _ => (None, None),
-        };
-        single.map(|s| (usize::MAX, s)).into_iter().chain(
-            list.into_iter()
-                .flatten()
-                .enumerate()
-                .filter_map(|(i, v)| v.as_str().map(|s| (i, s))),
-        )
+    /// The targets of one relation, with their position in the list.
+    pub fn targets<'a>(&'a self, relation: &'a str) -> impl Iterator<Item = &'a Link> + 'a {
+        self.links.iter().filter(move |l| &*l.relation == relation)
     }
+}
+
+/// The relation targets a document names, in document order.
+pub fn links_of(value: &Value) -> Vec<Link> {
+    let Some(relations) = value.get("relations").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut links = Vec::new();
+    for (key, targets) in relations {
+        match targets {
+            Value::String(s) => links.push(Link {
+                relation: key.as_str().into(),
+                index: None,
+                target: s.as_str().into(),
+            }),
+            Value::Array(items) => links.extend(items.iter().enumerate().filter_map(|(i, v)| {
+                let target = v.as_str()?;
+                Some(Link {
+                    relation: key.as_str().into(),
+                    index: u32::try_from(i).ok(),
+                    target: target.into(),
+                })
+            })),
+            _ => {}
+        }
+    }
+    links
 }
 
 /// The file stem (name without its extension) of a `/`-separated path.

@@ -33,8 +33,16 @@ pub enum LoadError {
     Io { dir: String, error: std::io::Error },
 }
 
+/// What to keep of a loaded catalog.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep every entity's whole document (commands that show entities); `validate`
+    /// keeps only what the graph checks need, so 100k entities fit in 300 MB.
+    pub keep_values: bool,
+}
+
 /// Load and check the platform repository a source gives.
-pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
+pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadError> {
     let config = config::load(source).map_err(|mut findings| {
         let files = config_file(source).into_iter().collect::<Vec<_>>();
         positions::resolve(&files, &mut findings);
@@ -61,7 +69,9 @@ pub fn load(source: &dyn Source) -> Result<Loaded, LoadError> {
     let outcomes: Vec<FileOutcome> = entity_paths
         .par_iter()
         .enumerate()
-        .map(|(i, (root, path))| load_entity_file(source, &blueprints, root, path, first_file + i))
+        .map(|(i, (root, path))| {
+            load_entity_file(source, &blueprints, root, path, first_file + i, options)
+        })
         .collect();
 
     let mut entities = Vec::new();
@@ -349,6 +359,7 @@ fn load_entity_file(
     root: &str,
     path: &str,
     file_index: usize,
+    options: LoadOptions,
 ) -> FileOutcome {
     let (mut file, parsed) = read_and_parse(source, path);
     let mut findings = parse_findings(path, &parsed);
@@ -373,7 +384,7 @@ fn load_entity_file(
         };
         let read = checks::entity::read(&ctx, doc.value);
         findings.extend(read.findings);
-        if let Some(entity) = read.entity {
+        if let Some(mut entity) = read.entity {
             if let Some(bp) = entity
                 .blueprint
                 .map(|i| &blueprints.list[i])
@@ -381,6 +392,9 @@ fn load_entity_file(
             {
                 checks::properties::check(&ctx, bp, &entity, &mut findings);
                 checks::relations::check_shape(&ctx, bp, &entity, &mut findings);
+            }
+            if !options.keep_values {
+                entity.value = None;
             }
             entities.push(entity);
         }

@@ -13,7 +13,7 @@ pub mod positions;
 
 pub use blueprint::Blueprint;
 pub use entity::Entity;
-pub use loader::{load, Loaded};
+pub use loader::{load, LoadOptions, Loaded};
 
 use crate::config::Config;
 use crate::source::parse::Format;

@@ -2,7 +2,9 @@
 //!
 //! Rules: `entity-invalid`, `identifier-invalid`, `blueprint-unknown`.
 
-use crate::catalog::entity::{file_stem, folder_under_root, Entity, ENTITY_KEYS, META_KEYS};
+use crate::catalog::entity::{
+    file_stem, folder_under_root, links_of, Entity, ENTITY_KEYS, META_KEYS,
+};
 use crate::catalog::identifier::{self, closest, Kind};
 use crate::catalog::{blueprint::describe, Blueprints};
 use crate::diagnostic::{Diagnostic, Place};
@@ -187,13 +189,20 @@ pub fn read(ctx: &DocumentContext, value: Value) -> Read {
             finding.blueprint = blueprint_name.clone();
         }
     }
+    let unknown_blueprint = match (&blueprint, map.get("blueprint")) {
+        (None, Some(Value::String(name))) => Some(name.clone()),
+        _ => None,
+    };
+    let explicit_identifier = map.contains_key("identifier");
     let entity = identifier.map(|identifier| Entity {
         blueprint,
-        blueprint_name,
+        unknown_blueprint,
         identifier,
+        explicit_identifier,
         file: ctx.file,
         document: ctx.document,
-        value,
+        links: links_of(&value),
+        value: Some(value),
     });
     Read { entity, findings }
 }

@@ -5,12 +5,12 @@
 use crate::catalog::{Catalog, Entity};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::rules;
-use crate::source::spans::{escape_segment, Target};
+use crate::source::spans::Target;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, VecDeque};
 
 fn identifier_place(catalog: &Catalog, entity: &Entity) -> Place {
-    let pointer = if entity.value.get("identifier").is_some() {
+    let pointer = if entity.explicit_identifier {
         "/identifier"
     } else {
         ""
@@ -83,7 +83,7 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
             continue;
         }
         let ids = &catalog.by_blueprint[bp_index];
-        let mut graph: DiGraph<usize, (&str, usize)> = DiGraph::new();
+        let mut graph: DiGraph<usize, (&str, Option<u32>)> = DiGraph::new();
         let mut nodes: HashMap<usize, NodeIndex> = HashMap::new();
         let mut members: Vec<usize> = ids.values().copied().collect();
         members.sort_unstable();
@@ -92,9 +92,9 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
         }
         for &e in &members {
             for key in &keys {
-                for (index, target) in catalog.entities[e].targets(key) {
-                    if let Some(t) = ids.get(target) {
-                        graph.add_edge(nodes[&e], nodes[t], (key.as_str(), index));
+                for link in catalog.entities[e].targets(key) {
+                    if let Some(t) = ids.get(&*link.target) {
+                        graph.add_edge(nodes[&e], nodes[t], (key.as_str(), link.index));
                     }
                 }
             }
@@ -113,12 +113,8 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
                 .map(|(n, _)| catalog.entities[graph[*n]].identifier.as_str())
                 .chain(std::iter::once(entity.identifier.as_str()))
                 .collect();
-            let (key, index) = path.first().map(|(_, e)| *e).unwrap_or(("", 0));
-            let pointer = if index == usize::MAX {
-                format!("/relations/{}", escape_segment(key))
-            } else {
-                format!("/relations/{}/{index}", escape_segment(key))
-            };
+            let (key, index) = path.first().map(|(_, e)| *e).unwrap_or(("", None));
+            let pointer = super::relations::pointer(key, index);
             let mut diagnostic = Diagnostic::new(
                 &rules::RELATION_CYCLE,
                 Place::pointer(
@@ -153,12 +149,12 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
 /// A shortest cycle from `start` back to itself inside its component, as the list of
 /// (node, edge taken from it).
 fn cycle_from<'a>(
-    graph: &DiGraph<usize, (&'a str, usize)>,
+    graph: &DiGraph<usize, (&'a str, Option<u32>)>,
     start: NodeIndex,
     scc: &[NodeIndex],
-) -> Vec<(NodeIndex, (&'a str, usize))> {
+) -> Vec<(NodeIndex, (&'a str, Option<u32>))> {
     use petgraph::visit::EdgeRef;
-    let mut previous: HashMap<NodeIndex, (NodeIndex, (&'a str, usize))> = HashMap::new();
+    let mut previous: HashMap<NodeIndex, (NodeIndex, (&'a str, Option<u32>))> = HashMap::new();
     let mut queue = VecDeque::from([start]);
     let mut end = None;
     'search: while let Some(node) = queue.pop_front() {

@@ -135,7 +135,7 @@ pub fn check_shape(
 struct Dangling<'a> {
     entity: &'a Entity,
     relation: &'a str,
-    index: usize,
+    index: Option<u32>,
     target_blueprint: usize,
     target: &'a str,
 }
@@ -160,7 +160,8 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
                 let Some(target_bp) = catalog.blueprints.index_of(&relation.target) else {
                     continue;
                 };
-                for (index, target) in entity.targets(key) {
+                for link in entity.targets(key) {
+                    let (index, target) = (link.index, &*link.target);
                     if catalog.entity(target_bp, target).is_none()
                         && !catalog.shadows.contains(&relation.target, target)
                     {
@@ -222,11 +223,7 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
                     d.target
                 )
             });
-            let pointer = if d.index == usize::MAX {
-                format!("/relations/{}", escape_segment(d.relation))
-            } else {
-                format!("/relations/{}/{}", escape_segment(d.relation), d.index)
-            };
+            let pointer = pointer(d.relation, d.index);
             let file = catalog.file_of(d.entity);
             Diagnostic::new(
                 &rules::RELATION_DANGLING,
@@ -237,8 +234,21 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
                 ),
             )
             .help(help)
-            .blueprint(d.entity.blueprint_name.clone().unwrap_or_default())
+            .blueprint(
+                catalog.blueprints.list[d.entity.blueprint.unwrap_or_default()]
+                    .identifier
+                    .clone(),
+            )
             .entity(d.entity.identifier.clone())
         })
         .collect()
+}
+
+/// The JSON pointer of a relation target: `/relations/<key>` for a single relation,
+/// `/relations/<key>/<index>` for an item of a many relation.
+pub fn pointer(relation: &str, index: Option<u32>) -> String {
+    match index {
+        None => format!("/relations/{}", escape_segment(relation)),
+        Some(i) => format!("/relations/{}/{i}", escape_segment(relation)),
+    }
 }

@@ -10,7 +10,8 @@ use crate::source::Worktree;
 pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.path.as_deref())?;
     let source = Worktree::new(&root);
-    let loaded = catalog::load(&source).map_err(loader_error_message)?;
+    let loaded =
+        catalog::load(&source, catalog::LoadOptions::default()).map_err(loader_error_message)?;
     let diagnostics = loaded.diagnostics;
     let summary = Summary {
         files: loaded.catalog.files_read,
