@@ -145,9 +145,13 @@ impl Blueprint {
             return (blueprint, findings);
         };
 
+        // Pointers the meta-schema already flagged: a property whose definition is
+        // flagged is not reported a second time for failing to compile.
+        let mut flagged: Vec<String> = Vec::new();
         match meta_validator() {
             Ok(meta) => {
                 for v in schema::violations(meta, &value) {
+                    flagged.push(v.pointer.clone());
                     let help = match v.keyword.as_str() {
                         "additionalProperties" => Some("remove the key or correct its spelling; `portolan explain blueprint-invalid` lists the keys"),
                         "enum" if v.pointer.ends_with("/format") => Some("Port's formats: date-time, url, email, ipv4, ipv6, timer, yaml, markdown, user, team, proto, entity"),
@@ -194,7 +198,13 @@ impl Blueprint {
         for (key, def) in props.into_iter().flatten() {
             let pointer = format!("/schema/properties/{}", escape_segment(key));
             check_key(key, &pointer, &mut report);
+            let already_flagged = flagged
+                .iter()
+                .any(|f| f.starts_with(&format!("{pointer}/")));
             let validator = property_validator(def).map_err(|e| {
+                if already_flagged {
+                    return;
+                }
                 report(
                     &pointer,
                     Target::Key,

@@ -4,6 +4,7 @@
 
 mod util;
 
+mod corpus;
 mod generated;
 mod orders;
 mod rules;
