@@ -30,6 +30,13 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         ValidateFormat::Json => json::render(&diagnostics, summary),
     };
     printer.result(&text)?;
+    if summary.files == 0 {
+        let roots = loaded.catalog.config.catalog.roots.join("`, `");
+        printer.message(&format!(
+            "note: no catalog files in `{roots}` under {}: is this a platform repository?\n",
+            root.display()
+        ))?;
+    }
     let failed = summary.errors > 0 || (args.deny_warnings && summary.warnings > 0);
     Ok(if failed {
         Outcome::Invalid
