@@ -41,6 +41,9 @@ Examples:
   portolan validate
   portolan validate examples/orders --format json
   portolan validate --deny-warnings      fail on warnings too (CI)
+  portolan validate --staged             what the next commit will contain (pre-commit)
+  portolan validate --rev main           any commit, without checking it out
+  portolan validate --since origin/main --format github   a pull request's own findings
 
 Every problem is reported at once, each with file:line:column, a rule id and a hint.
 Exit codes: 0 valid, 1 findings (errors, or warnings with --deny-warnings), 2 could not run.")]
@@ -67,6 +70,18 @@ pub struct ValidateArgs {
     /// The platform repository (default: the one around the current directory).
     pub path: Option<PathBuf>,
 
+    /// Validate what the next commit will contain (the Git index), not the working tree.
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
+
+    /// Validate a commit's tree (a branch, a tag, `HEAD~1`, a hash) without checking it out.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+
+    /// Report only the findings this change is responsible for: present now, absent at REF.
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
     pub format: ValidateFormat,
@@ -80,8 +95,12 @@ pub struct ValidateArgs {
 pub enum ValidateFormat {
     /// rustc-style snippets pointing at the offending text.
     Human,
-    /// The versioned JSON report (DESIGN.md §5).
+    /// The versioned JSON report.
     Json,
+    /// GitHub Actions annotations (and a summary in $GITHUB_STEP_SUMMARY).
+    Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Debug, Args)]

@@ -4,8 +4,10 @@
 //! and writes results to stdout and status to stderr. Each format is one module that
 //! turns findings into text.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::cli::ColorChoice;
 use std::io::{self, Write};

@@ -7,6 +7,7 @@ pub mod parse;
 pub mod spans;
 pub mod strict;
 pub mod text;
+mod git_snapshot;
 mod worktree;
 
 pub use worktree::Worktree;

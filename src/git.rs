@@ -1,0 +1,215 @@
+//! Git, through one narrow API: git2 for local objects (the index, commits, blobs).
+//!
+//! Commands never touch git2 directly. They ask this module for the repository around
+//! a platform root and for snapshots of its index or of a commit, which the
+//! [`source`](crate::source) module reads like a working tree.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A Git failure, said in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("`{0}` is not inside a Git repository")]
+    NotARepository(PathBuf),
+    #[error("the revision `{rev}` does not exist: {message}")]
+    UnknownRevision { rev: String, message: String },
+    #[error("the index has unresolved merge conflicts in {0}")]
+    Conflicts(String),
+    #[error("git: {0}")]
+    Other(String),
+}
+
+impl From<git2::Error> for GitError {
+    fn from(e: git2::Error) -> Self {
+        GitError::Other(e.message().to_owned())
+    }
+}
+
+/// The repository around a platform root.
+pub struct Repo {
+    /// The `.git` folder (or the bare repository), for reopening on other threads.
+    git_dir: PathBuf,
+    /// The working tree's top level.
+    top: PathBuf,
+    /// The platform root relative to the top level, `/`-separated, empty at the top.
+    prefix: String,
+}
+
+impl Repo {
+    /// Find the repository that contains `root`.
+    pub fn discover(root: &Path) -> Result<Repo, GitError> {
+        let repo = git2::Repository::discover(root)
+            .map_err(|_| GitError::NotARepository(root.to_path_buf()))?;
+        let top = repo
+            .workdir()
+            .ok_or_else(|| {
+                GitError::Other("the repository is bare: it has no working tree".into())
+            })?
+            .to_path_buf();
+        let absolute_root = root
+            .canonicalize()
+            .map_err(|e| GitError::Other(e.to_string()))?;
+        let absolute_top = top
+            .canonicalize()
+            .map_err(|e| GitError::Other(e.to_string()))?;
+        let prefix = absolute_root
+            .strip_prefix(&absolute_top)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        Ok(Repo {
+            git_dir: repo.path().to_path_buf(),
+            top,
+            prefix,
+        })
+    }
+
+    /// The working tree's top level.
+    pub fn top(&self) -> &Path {
+        &self.top
+    }
+
+    /// The platform root relative to the top level (`""` at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    fn open(&self) -> Result<git2::Repository, GitError> {
+        Ok(git2::Repository::open(&self.git_dir)?)
+    }
+
+    /// The files the next commit will contain: the index (stage 0), over HEAD.
+    pub fn index_snapshot(&self) -> Result<Snapshot, GitError> {
+        let repo = self.open()?;
+        let index = repo.index()?;
+        let mut files = BTreeMap::new();
+        let mut conflicts = Vec::new();
+        for entry in index.iter() {
+            let path = String::from_utf8_lossy(&entry.path).into_owned();
+            let stage = (entry.flags >> 12) & 0x3;
+            if stage != 0 {
+                conflicts.push(path);
+                continue;
+            }
+            if is_regular_file(entry.mode) {
+                if let Some(relative) = self.relative(&path) {
+                    files.insert(relative, entry.id);
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            conflicts.dedup();
+            return Err(GitError::Conflicts(conflicts.join(", ")));
+        }
+        Ok(Snapshot::new(self, files, "the index".into()))
+    }
+
+    /// The files of a commit (any revision Git understands: `HEAD~1`, `main`, a hash).
+    pub fn commit_snapshot(&self, rev: &str) -> Result<Snapshot, GitError> {
+        let repo = self.open()?;
+        let object = repo
+            .revparse_single(rev)
+            .map_err(|e| GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+        let tree = object
+            .peel_to_tree()
+            .map_err(|e| GitError::UnknownRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+        let mut files = BTreeMap::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && is_regular_file(entry.filemode() as u32)
+            {
+                let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
+                if let Some(relative) = self.relative(&path) {
+                    files.insert(relative, entry.id());
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(Snapshot::new(self, files, format!("revision `{rev}`")))
+    }
+
+    /// A top-level path relative to the platform root, if it is under it.
+    fn relative(&self, path: &str) -> Option<String> {
+        if self.prefix.is_empty() {
+            return Some(path.to_owned());
+        }
+        path.strip_prefix(&self.prefix)?
+            .strip_prefix('/')
+            .map(str::to_owned)
+    }
+}
+
+/// Regular files only: symbolic links (0o120000) and submodules (0o160000) are not
+/// read, as the working tree does not follow links either.
+fn is_regular_file(mode: u32) -> bool {
+    mode & 0o170000 == 0o100000
+}
+
+/// The files of an index or a commit under the platform root, by path.
+pub struct Snapshot {
+    files: BTreeMap<String, git2::Oid>,
+    git_dir: PathBuf,
+    /// Open repositories, one per reading thread (`git2::Repository` is not `Sync`).
+    pool: Mutex<Vec<git2::Repository>>,
+    description: String,
+}
+
+impl Snapshot {
+    fn new(repo: &Repo, files: BTreeMap<String, git2::Oid>, description: String) -> Self {
+        Snapshot {
+            files,
+            git_dir: repo.git_dir.clone(),
+            pool: Mutex::new(Vec::new()),
+            description,
+        }
+    }
+
+    /// What this snapshot is ("the index", "revision `main`").
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Every path, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Whether the file exists.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// The bytes of a file.
+    pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        let oid = *self.files.get(path).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{path} is not in {}", self.description),
+            )
+        })?;
+        let taken = self.pool.lock().ok().and_then(|mut pool| pool.pop());
+        let repo = match taken {
+            Some(repo) => repo,
+            None => git2::Repository::open(&self.git_dir).map_err(io_error)?,
+        };
+        let bytes = repo
+            .find_blob(oid)
+            .map(|blob| blob.content().to_vec())
+            .map_err(io_error);
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(repo);
+        }
+        bytes
+    }
+}
+
+fn io_error(e: git2::Error) -> std::io::Error {
+    std::io::Error::other(e.message().to_owned())
+}

@@ -1,0 +1,29 @@
+//! An index or a commit, read like a working tree.
+
+use super::Source;
+use crate::git::Snapshot;
+use std::io;
+
+impl Source for Snapshot {
+    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        let dir = dir.trim_end_matches('/');
+        Ok(self
+            .paths()
+            .filter(|p| {
+                p.strip_prefix(dir)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            // The working tree skips hidden files and folders; so does a snapshot.
+            .filter(|p| !p.split('/').any(|part| part.starts_with('.')))
+            .map(str::to_owned)
+            .collect())
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        Snapshot::read(self, path)
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.contains(path)
+    }
+}
