@@ -56,6 +56,21 @@ Examples:
   portolan explain --list                every rule, one a line")]
     Explain(ExplainArgs),
 
+    /// Show what changed in the catalog between two revisions.
+    #[command(after_help = "\
+Examples:
+  portolan diff main                     from main to the working tree
+  portolan diff main HEAD                between two commits
+  portolan diff origin/main HEAD --format json")]
+    Diff(DiffArgs),
+
+    /// Manage the Git hooks that run portolan.
+    #[command(after_help = "\
+Examples:
+  portolan hook install                  validate what each commit will contain
+  portolan hook install --force          keep an existing hook and run it first")]
+    Hook(HookArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -119,4 +134,44 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub command: HookCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Install a pre-commit hook that runs `portolan validate --staged`.
+    Install {
+        /// Keep an existing pre-commit hook (renamed pre-commit.local) and run it first.
+        #[arg(long)]
+        force: bool,
+        /// The platform repository (default: the one around the current directory).
+        path: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The revision to compare from.
+    pub rev1: String,
+    /// The revision to compare to (default: the working tree).
+    pub rev2: Option<String>,
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per entity, with its changed fields.
+    Human,
+    /// A versioned JSON report.
+    Json,
 }

@@ -2,7 +2,9 @@
 //! returns, whose kind decides the exit code.
 
 pub mod completions;
+pub mod diff;
 pub mod explain;
+pub mod hook;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -64,6 +66,8 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::Validate(args) => validate::run(args, printer),
         Command::Explain(args) => explain::run(args, printer),
         Command::Completions(args) => completions::run(args, printer),
+        Command::Hook(args) => hook::run(args, printer),
+        Command::Diff(args) => diff::run(args, printer),
     }
 }
 
