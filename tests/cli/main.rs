@@ -6,6 +6,7 @@ mod util;
 
 mod corpus;
 mod generated;
+mod git;
 mod orders;
 mod rules;
 mod synthetic;
