@@ -31,13 +31,20 @@ complete -c portolan -n "__fish_portolan_needs_command" -s h -l help -d 'Print h
 complete -c portolan -n "__fish_portolan_needs_command" -s V -l version -d 'Print version'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "hook" -d 'Manage the Git hooks that run portolan'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l rev -d 'Validate a commit\'s tree (a branch, a tag, `HEAD~1`, a hash) without checking it out' -r
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l since -d 'Report only the findings this change is responsible for: present now, absent at REF' -r
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t'rustc-style snippets pointing at the offending text'
-json\t'The versioned JSON report (DESIGN.md §5)'"
+json\t'The versioned JSON report'
+github\t'GitHub Actions annotations (and a summary in $GITHUB_STEP_SUMMARY)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'"
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l staged -d 'Validate what the next commit will contain (the Git index), not the working tree'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -s V -l version -d 'Print version'
@@ -47,12 +54,38 @@ never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand explain" -l list -d 'List every rule with its severity and summary'
 complete -c portolan -n "__fish_portolan_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c portolan -n "__fish_portolan_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand diff" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
+complete -c portolan -n "__fish_portolan_using_subcommand diff" -l format -d 'Output format' -r -f -a "human\t'One line per entity, with its changed fields'
+json\t'A versioned JSON report'"
+complete -c portolan -n "__fish_portolan_using_subcommand diff" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c portolan -n "__fish_portolan_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -f -a "install" -d 'Install a pre-commit hook that runs `portolan validate --staged`'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from install" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from install" -l force -d 'Keep an existing pre-commit hook (renamed pre-commit.local) and run it first'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from install" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install a pre-commit hook that runs `portolan validate --staged`'
+complete -c portolan -n "__fish_portolan_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "hook" -d 'Manage the Git hooks that run portolan'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install a pre-commit hook that runs `portolan validate --staged`'
