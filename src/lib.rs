@@ -4,7 +4,10 @@
 //! The modules follow the data flow of DESIGN.md §4: a [`source`] gives bytes, the
 //! [`catalog`] loads blueprints and entities from them, [`checks`] produce
 //! [`diagnostic`]s, and [`output`] renders them. Everything is testable without the
-//! binary; only `output` prints results.
+//! binary; only `output` prints results (clippy enforces it).
+
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod catalog;
 pub mod checks;
