@@ -106,9 +106,17 @@ for n in "${SIZES[@]}"; do
     rows+=("| $n | $files ($mb MB) | $errors | $validate ms | $floor ms | ${ratio}× | $rss MB |")
 done
 
+# Other processes competing for the CPU make the figures meaningless: say so.
+if [ -r /proc/pressure/cpu ]; then
+    pressure=$(awk '/^some/ { split($3, a, "="); print a[2]; exit }' /proc/pressure/cpu)
+    if awk -v p="$pressure" 'BEGIN { exit !(p > 5) }'; then
+        echo "bench: WARNING: CPU pressure ${pressure}% over the last minute: other processes were running; rerun on an idle machine" >&2
+    fi
+fi
+
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo
-echo "\`bench/run.sh\` — $(git rev-parse --short HEAD 2>/dev/null || echo '?'), ${CORES} cores ($cpu), release build, ${INVALID} invalid, seed ${SEED}, median of ${RUNS} runs, warm cache"
+echo "\`bench/run.sh\` — $(git describe --always --dirty 2>/dev/null || echo '?'), ${CORES} cores ($cpu), release build, ${INVALID} invalid, seed ${SEED}, median of ${RUNS} runs, warm cache"
 echo
 echo "| entities | files | errors found | \`portolan validate\` | read + parse floor (1 thread) | floor ÷ validate | peak RSS |"
 echo "|---:|---:|---:|---:|---:|---:|---:|"
