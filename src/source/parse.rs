@@ -10,6 +10,9 @@
 
 use super::strict::{Strict, DUPLICATE_KEY};
 use super::text::LineIndex;
+use serde::de::{
+    DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use std::ops::Range;
@@ -77,7 +80,9 @@ pub fn parse_bytes(bytes: Vec<u8>, format: Format) -> Parsed {
     }
     let text = match decode(bytes) {
         Ok(text) => text,
-        Err(error) => {
+        Err((error, before)) => {
+            // The text before the offending byte gives the error its line and column.
+            parsed.text = before;
             parsed.errors.push(error);
             return parsed;
         }
@@ -94,27 +99,41 @@ pub fn parse_bytes(bytes: Vec<u8>, format: Format) -> Parsed {
     parsed
 }
 
-/// Bytes to text: refuses binary files and invalid UTF-8 at the first offending byte.
-fn decode(mut bytes: Vec<u8>) -> Result<String, ParseError> {
-    if let Some(nul) = bytes.iter().position(|b| *b == 0) {
-        return Err(ParseError {
-            offset: nul,
-            message: "the file is binary (it contains a NUL byte), not YAML or JSON text".into(),
-            help: Some("remove the file from the catalog, or give it another extension".into()),
-        });
-    }
+/// Bytes to text: refuses binary files and invalid UTF-8 at the first offending byte,
+/// returning with the error the (valid) text before that byte, so that the error can
+/// be given a line and column.
+fn decode(mut bytes: Vec<u8>) -> Result<String, (ParseError, String)> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let byte = e.as_bytes()[at];
+    let nul = bytes.iter().position(|b| *b == 0);
+    let (bytes, end) = match (String::from_utf8(bytes), nul) {
+        (Ok(text), None) => return Ok(text),
+        (Ok(text), Some(nul)) => (text.into_bytes(), nul),
+        (Err(e), _) => {
+            let invalid = e.utf8_error().valid_up_to();
+            (e.into_bytes(), nul.map_or(invalid, |nul| nul.min(invalid)))
+        }
+    };
+    let error = if nul.is_some() {
         ParseError {
-            offset: at,
-            message: format!("the file is not valid UTF-8 (byte 0x{byte:02X})"),
+            offset: end,
+            message: "the file is binary (it contains a NUL byte), not YAML or JSON text".into(),
+            help: Some("remove the file from the catalog, or give it another extension".into()),
+        }
+    } else {
+        ParseError {
+            offset: end,
+            message: format!(
+                "the file is not valid UTF-8 (byte 0x{:02X})",
+                bytes.get(end).copied().unwrap_or_default()
+            ),
             help: Some("save the file as UTF-8".into()),
         }
-    })
+    };
+    // `bytes[..end]` is valid UTF-8 (it ends at or before the first invalid byte).
+    let before = String::from_utf8_lossy(bytes.get(..end).unwrap_or_default()).into_owned();
+    Err((error, before))
 }
 
 fn parse_json(text: &str, parsed: &mut Parsed) {
@@ -142,6 +161,25 @@ fn parse_json(text: &str, parsed: &mut Parsed) {
 
 fn parse_yaml_document(text: &str, range: Range<usize>, parsed: &mut Parsed) {
     let chunk = &text[range.clone()];
+    // Hostile documents are refused before the parser sees them: both would make it
+    // spend minutes or gigabytes before its own limits apply.
+    if let Some(at) = too_deep(chunk) {
+        parsed.errors.push(ParseError {
+            offset: range.start + at,
+            message: format!("the document nests more than {MAX_DEPTH} levels deep"),
+            help: Some(NESTING_HELP.into()),
+        });
+        return;
+    }
+    if alias_bomb(chunk) {
+        parsed.errors.push(ParseError {
+            offset: range.start + first_alias(chunk).unwrap_or(0),
+            message: "the aliases of this document expand to far more values than its text holds"
+                .into(),
+            help: Some(ALIAS_HELP.into()),
+        });
+        return;
+    }
     match yaml_serde::from_str::<Strict>(chunk) {
         Ok(Strict(value)) => {
             if let Some(error) = typographic_scalar(text, range.clone(), &value) {
@@ -198,6 +236,256 @@ fn has_content(chunk: &str) -> bool {
         let t = t.strip_prefix("---").map_or(t, str::trim_start);
         !(t.is_empty() || t.starts_with('#') || t.starts_with('%') || t == "...")
     })
+}
+
+/// Nesting deeper than this is an error (yaml_serde's and serde_json's recursion limit).
+const MAX_DEPTH: usize = 128;
+const NESTING_HELP: &str = "nesting is limited to 128 levels; flatten the document";
+const ALIAS_HELP: &str =
+    "the document expands aliases too many times (an alias bomb?); write the values out";
+
+/// The offset of the first flow collection (`[` or `{`) opened more than [`MAX_DEPTH`]
+/// levels deep in a YAML document, found by a linear scan before parsing.
+///
+/// libyaml's scanner re-examines a pending "simple key" per open flow level at every
+/// token, and the deserializer checks its recursion limit only once the whole
+/// document is scanned, so `[[[[…` a few hundred thousand deep takes minutes to
+/// refuse. This scan knows just enough YAML to skip brackets in comments, quoted
+/// scalars, block scalars and plain text; it is a guard, not a parser, and whatever
+/// it lets through still meets the parser's own limit.
+fn too_deep(chunk: &str) -> Option<usize> {
+    let bytes = chunk.as_bytes();
+    let blank = |i: usize| {
+        bytes
+            .get(i)
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    let mut depth = 0usize;
+    // Whether a node may start here (so a quote or a bracket is an indicator).
+    let mut node_start = true;
+    let mut indent = 0;
+    let mut i = 0;
+    let mut line_start = true;
+    while i < bytes.len() {
+        if line_start {
+            line_start = false;
+            let spaces = bytes[i..].iter().take_while(|b| **b == b' ').count();
+            indent = spaces;
+            i += spaces;
+            if depth == 0 {
+                node_start = true;
+            }
+            if bytes[i..].starts_with(b"---") && blank(i + 3) {
+                i += 3;
+            }
+            continue;
+        }
+        match bytes[i] {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b'#' if i == 0 || blank(i - 1) => {
+                i += bytes[i..].iter().take_while(|b| **b != b'\n').count();
+            }
+            b'"' | b'\'' if node_start => {
+                i = skip_quoted(bytes, i);
+                node_start = false;
+            }
+            b'[' | b'{' if depth > 0 || node_start => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+                node_start = true;
+                i += 1;
+            }
+            b']' | b'}' if depth > 0 => {
+                depth -= 1;
+                node_start = false;
+                i += 1;
+            }
+            b',' if depth > 0 => {
+                node_start = true;
+                i += 1;
+            }
+            b'|' | b'>' if depth == 0 && node_start => {
+                // A block scalar: its header line, then every line indented deeper
+                // than the line it starts on (or blank).
+                i += bytes[i..].iter().take_while(|b| **b != b'\n').count();
+                while i < bytes.len() {
+                    let line = &bytes[i + 1..];
+                    let len = line.iter().take_while(|b| **b != b'\n').count();
+                    let content = &line[..len];
+                    let spaces = content.iter().take_while(|b| **b == b' ').count();
+                    let is_blank = content.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+                    if !(is_blank || spaces > indent) || i + 1 >= bytes.len() {
+                        break;
+                    }
+                    i += 1 + len;
+                }
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'-' | b'?' if node_start && blank(i + 1) => i += 1,
+            b':' if depth > 0 || blank(i + 1) => {
+                node_start = true;
+                i += 1;
+            }
+            // An anchor or a tag comes before the node it names.
+            b'&' | b'!' if node_start => {
+                i += bytes[i..]
+                    .iter()
+                    .take_while(|b| !b.is_ascii_whitespace())
+                    .count();
+            }
+            _ => {
+                node_start = false;
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The offset just after a quoted scalar that starts at `start` (or the end).
+fn skip_quoted(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Values a YAML document may expand to through aliases beyond what its text holds
+/// (a document without aliases never has more values than bytes).
+const ALIAS_ALLOWANCE: usize = 10_000;
+
+/// Whether a document's aliases expand it into more values than its text could hold
+/// written out (or than yaml_serde's own repetition limit allows): an alias bomb. A
+/// handful of bytes of anchors can otherwise expand to billions of values and take
+/// all the memory there is. Counting values does not build them, and only documents
+/// that could have aliases (an `&` and a `*`) pay for the extra pass.
+fn alias_bomb(chunk: &str) -> bool {
+    if !(chunk.contains('&') && chunk.contains('*')) {
+        return false;
+    }
+    let seen = std::cell::Cell::new(0);
+    let budget = chunk.len() + ALIAS_ALLOWANCE;
+    let count = Count {
+        seen: &seen,
+        budget,
+    };
+    match count.deserialize(yaml_serde::Deserializer::from_str(chunk)) {
+        Ok(()) => false,
+        // Any other error is the parser's to report, with its own position.
+        Err(e) => seen.get() > budget || e.to_string().contains("repetition limit"),
+    }
+}
+
+/// The offset of the first alias (`*name` where a node may start), for locating an
+/// alias bomb.
+fn first_alias(chunk: &str) -> Option<usize> {
+    chunk.match_indices('*').map(|(i, _)| i).find(|&i| {
+        let before = chunk[..i].chars().next_back();
+        let after = chunk[i + 1..].chars().next();
+        before.is_none_or(|c| c.is_whitespace() || matches!(c, '[' | '{' | ',' | ':'))
+            && after.is_some_and(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+    })
+}
+
+/// Counts the values of a document without building them, failing past a budget.
+struct Count<'a> {
+    seen: &'a std::cell::Cell<usize>,
+    budget: usize,
+}
+
+impl Count<'_> {
+    fn tick<E: serde::de::Error>(&self) -> Result<(), E> {
+        let seen = self.seen.get() + 1;
+        self.seen.set(seen);
+        if seen > self.budget {
+            return Err(E::custom("too many values"));
+        }
+        Ok(())
+    }
+
+    fn again(&self) -> Self {
+        Count {
+            seen: self.seen,
+            budget: self.budget,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Count<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Count<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.tick()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while seq.next_element_seed(self.again())?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.tick()?;
+        while map.next_key_seed(self.again())?.is_some() {
+            map.next_value_seed(self.again())?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged node (`!tag value`): count its value.
+        let ((), variant) = data.variant_seed(self.again())?;
+        variant.newtype_variant_seed(self)
+    }
 }
 
 /// Drop the " at line X column Y" suffix: positions are reported separately.
@@ -284,12 +572,9 @@ fn explain(text: &str, range: Range<usize>, offset: usize, message: String) -> P
         };
     }
     let help = if message.contains("recursion limit") {
-        Some("nesting is limited to 128 levels; flatten the document".into())
+        Some(NESTING_HELP.into())
     } else if message.contains("repetition limit") {
-        Some(
-            "the document expands aliases too many times (an alias bomb?); write the values out"
-                .into(),
-        )
+        Some(ALIAS_HELP.into())
     } else {
         None
     };
@@ -459,5 +744,51 @@ mod tests {
         assert!(binary.errors[0].message.contains("binary"));
         let latin1 = parse_bytes(b"a: caf\xe9\n".to_vec(), Format::Yaml);
         assert_eq!(latin1.errors[0].offset, 6);
+    }
+
+    #[test]
+    fn undecodable_bytes_keep_the_text_before_them() {
+        let binary = parse_bytes(b"a: 1\nb: \0\0".to_vec(), Format::Yaml);
+        assert_eq!(error_position(&binary), (2, 4));
+        let latin1 = parse_bytes(b"\xEF\xBB\xBFa: 1\nb: caf\xe9\n".to_vec(), Format::Yaml);
+        assert_eq!(error_position(&latin1), (2, 7));
+        assert!(latin1.errors[0].message.contains("0xE9"));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        let deep = format!("a: 1\nb: {}\n", "{x: ".repeat(300_000));
+        let p = yaml(&deep);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(error_position(&p), (2, 4 + 4 * 128));
+        assert!(p.errors[0].message.contains("128 levels"));
+        // Brackets that open no collection do not count.
+        let text = format!(
+            "a: \"{0}\"\nb: '{0}'\n# {0}\nc: x{0}\nd: |\n  {0}\n\n  {0}\ne: [[1], {{f: [2]}}]\n",
+            "[".repeat(200)
+        );
+        assert_eq!(too_deep(&text), None);
+        assert!(yaml(&text).errors.is_empty(), "{:?}", yaml(&text).errors);
+    }
+
+    #[test]
+    fn wide_alias_bombs_are_refused() {
+        // 15 kB that would expand to a billion values: yaml_serde's repetition limit
+        // (which counts alias jumps, not values) lets it run out of memory.
+        let row = |item: &str| vec![item; 1000].join(",");
+        let text = format!(
+            "a: &a [{}]\nb: &b [{}]\nc: [{}]\n",
+            row("xxxxxxxx"),
+            row("*a"),
+            row("*b")
+        );
+        let p = yaml(&text);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(error_position(&p), (2, 8));
+        assert!(p.errors[0].help.as_deref().unwrap().contains("alias bomb"));
+        // Anchors used as intended are fine.
+        let ok = yaml("base: &base {x: 1, y: [1, 2]}\ncopy: *base\nnote: a * b\n");
+        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
+        assert_eq!(ok.documents[0].value["copy"]["y"][1], 2);
     }
 }
