@@ -43,7 +43,12 @@ pub struct Read {
 pub fn read(ctx: &DocumentContext, value: Value) -> Read {
     let mut findings = Vec::new();
     let Some(map) = value.as_object() else {
-        let help = if value.is_array() {
+        let json = crate::source::parse::Format::of_path(ctx.path)
+            == Some(crate::source::parse::Format::Json);
+        let help = if value.is_array() && json {
+            // A JSON file has one document: `---` is YAML's separator.
+            "a `.json` file holds one entity, a mapping; write one file per entity"
+        } else if value.is_array() {
             "write one entity per document (separate documents with `---`), each a mapping"
         } else {
             "an entity is a mapping with `identifier`, `title`, `properties` and `relations`"
