@@ -624,11 +624,13 @@ fn a_top_level_list() {
     );
     assert_at(&d, "entity-invalid", 1, 1);
     assert!(d["message"].as_str().unwrap().contains("not a list"), "{d}");
+    assert!(help(&d).contains("`---`"), "{d}");
     let d = one_file_finding(
         "catalog/Domain/Orders.json",
         b"[\n  { \"identifier\": \"Orders\" }\n]\n",
     );
     assert_at(&d, "entity-invalid", 1, 1);
+    assert!(help(&d).contains("one file per entity"), "{d}");
 }
 
 #[test]
