@@ -98,27 +98,36 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance when it is at most `limit`; `None` otherwise. Stops early once
-/// every cell of a row exceeds the limit, which keeps "did you mean" cheap on big
-/// catalogs.
+/// Edit distance (insertions, deletions, substitutions and swaps of two neighbours,
+/// so `tpye` is one edit from `type`) when it is at most `limit`; `None` otherwise.
+/// Stops early once two rows in a row exceed the limit, which keeps "did you mean"
+/// cheap on big catalogs.
 fn bounded_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
+    let mut previous_min = 0;
+    for i in 0..a.len() {
         current[0] = i + 1;
         let mut row_min = current[0];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            current[j + 1] = (previous[j] + cost)
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (previous[j] + cost)
                 .min(previous[j + 1] + 1)
                 .min(current[j] + 1);
-            row_min = row_min.min(current[j + 1]);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            current[j + 1] = d;
+            row_min = row_min.min(d);
         }
-        if row_min > limit {
+        if row_min > limit && previous_min > limit {
             return None;
         }
+        previous_min = row_min;
+        std::mem::swap(&mut before, &mut previous);
         std::mem::swap(&mut previous, &mut current);
     }
     let d = previous[b.len()];
@@ -151,5 +160,7 @@ mod tests {
         assert_eq!(closest("Compnent", ["Component", "API"]), Some("Component"));
         assert_eq!(closest("xyz", ["Component"]), None);
         assert_eq!(closest("cart", ["Cart"]), Some("Cart"));
+        assert_eq!(closest("tpye", ["type", "title"]), Some("type"));
+        assert_eq!(closest("titel", ["type", "title"]), Some("title"));
     }
 }

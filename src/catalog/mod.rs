@@ -14,7 +14,7 @@ pub mod positions;
 
 pub use blueprint::Blueprint;
 pub use entity::Entity;
-pub use loader::{load, LoadOptions, Loaded};
+pub use loader::{load, LoadError, LoadOptions, Loaded};
 
 use crate::config::Config;
 use crate::source::parse::Format;
@@ -111,7 +111,7 @@ pub fn loader_error_message(error: loader::LoadError) -> crate::commands::Comman
                 "{} is invalid",
                 crate::config::CONFIG_FILE
             ))
-            .hint("fix the keys above; `portolan explain config-invalid` shows the accepted shape")
+            .hint("fix what the report says about portolan.yaml; `portolan explain config-invalid` shows the accepted shape")
         },
         loader::LoadError::Io { .. } => crate::commands::CommandError::new(error.to_string())
             .hint("check that the folder exists and is readable"),

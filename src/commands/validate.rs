@@ -3,7 +3,7 @@
 //! what changed since a reference (`--since`).
 
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::{self, loader_error_message, LoadOptions};
+use crate::catalog::{self, loader_error_message, LoadError, LoadOptions};
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::git::{GitError, Repo};
@@ -28,8 +28,23 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         (Some(repo), false, Some(rev)) => Box::new(repo.commit_snapshot(rev).map_err(git_error)?),
         _ => Box::new(Worktree::new(&root)),
     };
-    let loaded =
-        catalog::load(source.as_ref(), LoadOptions::default()).map_err(loader_error_message)?;
+    let prefix = repo.as_ref().map_or("", |r| r.prefix());
+    let loaded = match catalog::load(source.as_ref(), LoadOptions::default()) {
+        Ok(loaded) => loaded,
+        // A machine-readable format still gets its report, so CI sees the finding.
+        Err(LoadError::Config(diagnostics, files)) if args.format != ValidateFormat::Human => {
+            let summary = Summary {
+                errors: diagnostic::count(&diagnostics, Severity::Error),
+                ..Summary::default()
+            };
+            render(args.format, &diagnostics, &files, summary, prefix, printer)?;
+            return Err(loader_error_message(LoadError::Config(
+                Vec::new(),
+                Vec::new(),
+            )));
+        }
+        Err(error) => return Err(loader_error_message(error)),
+    };
     let mut diagnostics = loaded.diagnostics;
     if let (Some(repo), Some(since)) = (&repo, &args.since) {
         let before = repo.commit_snapshot(since).map_err(git_error)?;
@@ -47,27 +62,14 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         errors: diagnostic::count(&diagnostics, Severity::Error),
         warnings: diagnostic::count(&diagnostics, Severity::Warning),
     };
-    let prefix = repo.as_ref().map_or("", |r| r.prefix());
-    let text = match args.format {
-        ValidateFormat::Human => human::render(
-            &diagnostics,
-            &loaded.catalog.files,
-            summary,
-            printer.stdout_colored(),
-        ),
-        ValidateFormat::Json => json::render(&diagnostics, summary),
-        ValidateFormat::Github => {
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                append(
-                    Path::new(&path),
-                    &github::step_summary(&diagnostics, summary, prefix),
-                )?;
-            }
-            github::render(&diagnostics, prefix)
-        }
-        ValidateFormat::Sarif => sarif::render(&diagnostics, prefix),
-    };
-    printer.result(&text)?;
+    render(
+        args.format,
+        &diagnostics,
+        &loaded.catalog.files,
+        summary,
+        prefix,
+        printer,
+    )?;
     if summary.files == 0 {
         let roots = loaded.catalog.config.catalog.roots.join("`, `");
         printer.message(&format!(
@@ -81,6 +83,35 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
     } else {
         Outcome::Success
     })
+}
+
+/// Print the report in the chosen format (and the GitHub step summary, when asked).
+fn render(
+    format: ValidateFormat,
+    diagnostics: &[Diagnostic],
+    files: &[catalog::SourceFile],
+    summary: Summary,
+    prefix: &str,
+    printer: &Printer,
+) -> Result<(), CommandError> {
+    let text = match format {
+        ValidateFormat::Human => {
+            human::render(diagnostics, files, summary, printer.stdout_colored())
+        }
+        ValidateFormat::Json => json::render(diagnostics, summary),
+        ValidateFormat::Github => {
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                append(
+                    Path::new(&path),
+                    &github::step_summary(diagnostics, summary, prefix),
+                )?;
+            }
+            github::render(diagnostics, prefix)
+        }
+        ValidateFormat::Sarif => sarif::render(diagnostics, prefix),
+    };
+    printer.result(&text)?;
+    Ok(())
 }
 
 /// What identifies a finding across revisions (DESIGN.md §5): its rule, blueprint,

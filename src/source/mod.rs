@@ -3,11 +3,11 @@
 //! Every command reads the platform repository through a [`Source`], so that the
 //! working tree, the Git index and a commit give the same answer for the same content.
 
+mod git_snapshot;
 pub mod parse;
 pub mod spans;
 pub mod strict;
 pub mod text;
-mod git_snapshot;
 mod worktree;
 
 pub use worktree::Worktree;

@@ -35,6 +35,11 @@ pub fn escape_segment(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Documents larger than this are located coarsely (at their start): the span-aware
+/// parse costs far more than the value parse on huge documents (an 8 MB list took
+/// seconds and gigabytes), and no hand-written catalog document is that large.
+pub const MAX_LOCATED_DOCUMENT: usize = 1024 * 1024;
+
 /// A parsed document, ready to answer pointer queries.
 pub struct DocumentSpans {
     document: Option<Document>,
@@ -47,7 +52,9 @@ impl DocumentSpans {
     pub fn new(text: &str, range: Range<usize>) -> Self {
         let chunk = &text[range.clone()];
         DocumentSpans {
-            document: Document::new(chunk).ok(),
+            document: (chunk.len() <= MAX_LOCATED_DOCUMENT)
+                .then(|| Document::new(chunk).ok())
+                .flatten(),
             base: range.start,
             len: chunk.len(),
         }

@@ -27,7 +27,10 @@ fn completions_are_current() {
         let output = portolan().args(["completions", shell]).output().unwrap();
         assert!(output.status.success());
         let script = String::from_utf8(output.stdout).unwrap();
-        assert!(script.contains("validate"), "{shell} completion names the commands");
+        assert!(
+            script.contains("validate"),
+            "{shell} completion names the commands"
+        );
         check(file, &script);
     }
 }
@@ -43,14 +46,25 @@ fn man_page_is_current() {
 fn help_has_examples() {
     let output = portolan().args(["validate", "--help"]).output().unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
-    assert!(help.contains("Examples:") && help.contains("--format"), "{help}");
+    assert!(
+        help.contains("Examples:") && help.contains("--format"),
+        "{help}"
+    );
 }
 
 #[test]
 fn readme_lists_every_rule() {
     let readme = std::fs::read_to_string(repo_dir().join("README.md")).unwrap();
     for rule in portolan::rules::ALL {
-        let row = format!("| `{}` | {} | {} |", rule.id, rule.severity.as_str(), rule.summary.replace('|', "\\|"));
-        assert!(readme.contains(&row), "README.md's rule table lacks or misstates:\n{row}");
+        let row = format!(
+            "| `{}` | {} | {} |",
+            rule.id,
+            rule.severity.as_str(),
+            rule.summary.replace('|', "\\|")
+        );
+        assert!(
+            readme.contains(&row),
+            "README.md's rule table lacks or misstates:\n{row}"
+        );
     }
 }

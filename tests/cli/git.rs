@@ -240,7 +240,7 @@ fn git_options_fail_clearly_outside_git_or_with_a_bad_revision() {
 
 /// PATH with the directory of the portolan binary first, for hooks to find it.
 fn path_with_portolan() -> String {
-    let binary = PathBuf::from(assert_cmd::cargo::cargo_bin("portolan"));
+    let binary = assert_cmd::cargo::cargo_bin("portolan");
     let dir = binary.parent().unwrap().to_path_buf();
     format!(
         "{}:{}",

@@ -280,14 +280,17 @@ fn owned(expected: &[(&str, &str, u64, u64)]) -> Vec<(String, String, Option<u64
         .collect()
 }
 
-/// `config-invalid` stops the run (exit 2) before there is a report: the finding is
-/// rendered on stderr.
+/// `config-invalid` stops the run (exit 2): the JSON report still carries the
+/// finding (for CI), and the human format renders it on stderr.
 fn check_config_case(case: &Case, dir: &Path, problems: &mut Vec<String>) {
-    let output = portolan()
-        .args(["validate", "--format", "json"])
-        .arg(dir)
-        .output()
-        .unwrap();
+    let (code, report) = validate_json(dir);
+    if code != 2 || findings(&report) != owned(case.expected) {
+        problems.push(format!(
+            "config-invalid: expected exit 2 and {:?}, got {code}: {report:#}",
+            case.expected
+        ));
+    }
+    let output = portolan().arg("validate").arg(dir).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let (_, file, line, column) = case.expected[0];
     let place = format!(" --> {file}:{line}:{column}");
@@ -934,10 +937,20 @@ fn an_unknown_key_in_the_config_stops_the_run_with_its_position() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{format}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("portolan.yaml:4:3"), "{format}: {stderr}");
-        assert!(stderr.contains("`dirs`"), "{format}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+        // Human: the finding on stderr; JSON: in the report on stdout.
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let place = if format == "json" {
+            "\"line\": 4,\n      \"column\": 3"
+        } else {
+            "portolan.yaml:4:3"
+        };
+        assert!(said.contains(place), "{format}: {said}");
+        assert!(said.contains("`dirs`"), "{format}: {said}");
+        assert!(!said.contains("panicked"), "{format}: {said}");
     }
     // A config that is not YAML at all.
     write(

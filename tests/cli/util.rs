@@ -14,7 +14,9 @@ pub fn repo_dir() -> PathBuf {
 /// `portolan` with a scrubbed environment: no colour, no inherited config.
 pub fn portolan() -> Command {
     let mut cmd = Command::cargo_bin("portolan").expect("the portolan binary is built");
-    cmd.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE").env_remove("GITHUB_STEP_SUMMARY");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("GITHUB_STEP_SUMMARY");
     cmd
 }
 
