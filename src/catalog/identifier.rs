@@ -74,16 +74,29 @@ pub fn valid_key(key: &str) -> bool {
 /// equal ignoring case, or within an edit distance of a third of the word's length
 /// (at most 3).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let w_len = word.chars().count();
+    let limit = (w_len / 3).clamp(1, 3);
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let c_len = candidate.chars().count();
-        let w_len = word.chars().count();
+        // Byte length bounds character length from above; a cheap first filter.
+        if candidate.len() + limit < w_len {
+            continue;
+        }
+        let c_len = if candidate.is_ascii() {
+            candidate.len()
+        } else {
+            candidate.chars().count()
+        };
         if c_len.abs_diff(w_len) > limit {
             continue;
         }
-        let distance = if candidate.to_lowercase() == lower {
+        let same_ignoring_case = if candidate.is_ascii() && word.is_ascii() {
+            candidate.eq_ignore_ascii_case(word)
+        } else {
+            candidate.to_lowercase() == lower
+        };
+        let distance = if same_ignoring_case {
             0
         } else {
             match bounded_distance(word, candidate, limit) {
@@ -100,37 +113,57 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Edit distance (insertions, deletions, substitutions and swaps of two neighbours,
 /// so `tpye` is one edit from `type`) when it is at most `limit`; `None` otherwise.
-/// Stops early once two rows in a row exceed the limit, which keeps "did you mean"
-/// cheap on big catalogs.
+/// ASCII words are compared as bytes without allocating, since a "did you mean" over a
+/// big catalog compares one word against thousands of identifiers.
 fn bounded_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
+    if a.is_ascii() && b.is_ascii() {
+        osa(a.as_bytes(), b.as_bytes(), limit)
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        osa(&a, &b, limit)
+    }
+}
+
+/// Optimal-string-alignment distance with early exit once two consecutive rows exceed
+/// the limit. The three rows live on the stack for words shorter than 64.
+fn osa<T: PartialEq>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
+    let width = b.len() + 1;
+    let mut stack = [0usize; 3 * 64];
+    let mut heap = Vec::new();
+    let cells: &mut [usize] = if 3 * width <= stack.len() {
+        &mut stack[..3 * width]
+    } else {
+        heap.resize(3 * width, 0);
+        &mut heap
+    };
+    // Rows rotate through the three thirds: `before` (i-2), `previous` (i-1), `current`.
+    let (mut before, mut previous, mut current) = (0, width, 2 * width);
+    for (j, cell) in cells[previous..previous + width].iter_mut().enumerate() {
+        *cell = j;
+    }
     let mut previous_min = 0;
     for i in 0..a.len() {
-        current[0] = i + 1;
-        let mut row_min = current[0];
+        cells[current] = i + 1;
+        let mut row_min = i + 1;
         for j in 0..b.len() {
             let cost = usize::from(a[i] != b[j]);
-            let mut d = (previous[j] + cost)
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
+            let mut d = (cells[previous + j] + cost)
+                .min(cells[previous + j + 1] + 1)
+                .min(cells[current + j] + 1);
             if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
-                d = d.min(before[j - 1] + 1);
+                d = d.min(cells[before + j - 1] + 1);
             }
-            current[j + 1] = d;
+            cells[current + j + 1] = d;
             row_min = row_min.min(d);
         }
         if row_min > limit && previous_min > limit {
             return None;
         }
         previous_min = row_min;
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
+        (before, previous, current) = (previous, current, before);
     }
-    let d = previous[b.len()];
+    let d = cells[previous + b.len()];
     (d <= limit).then_some(d)
 }
 
@@ -162,5 +195,11 @@ mod tests {
         assert_eq!(closest("cart", ["Cart"]), Some("Cart"));
         assert_eq!(closest("tpye", ["type", "title"]), Some("type"));
         assert_eq!(closest("titel", ["type", "title"]), Some("title"));
+        let long = "a".repeat(80);
+        let near = format!("{}b", "a".repeat(79));
+        assert_eq!(closest(&long, [near.as_str()]), Some(near.as_str()));
+        assert_eq!(closest("Überdinst", ["Überdienst"]), Some("Überdienst"));
+        assert_eq!(bounded_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(bounded_distance("kitten", "sitting", 2), None);
     }
 }

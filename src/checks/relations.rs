@@ -140,10 +140,11 @@ struct Dangling<'a> {
     target: &'a str,
 }
 
-/// Hints are computed for the first references in report order only, within a budget
-/// of candidate comparisons, so that a catalog with thousands of broken references
-/// stays fast and its output stays identical from run to run.
-const HINT_BUDGET: usize = 5_000_000;
+/// Fuzzy hints are computed for the first references in report order only, within a
+/// budget of candidate comparisons, so that a catalog with thousands of broken
+/// references stays fast (a person reads the first ones anyway) and its output stays
+/// identical from run to run. Case-only mistakes are always found, through a map.
+const HINT_BUDGET: usize = 500_000;
 
 /// Every relation target must exist (`relation-dangling`).
 pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
@@ -188,46 +189,45 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
         ))
     });
 
+    // Which references get a fuzzy hint is decided in report order against the budget,
+    // so the output is the same on every run; the hints are then computed in parallel.
     let mut budget = HINT_BUDGET;
-    let mut lowercase: HashMap<usize, HashMap<String, &str>> = HashMap::new();
-    dangling
+    let fuzzy: Vec<bool> = dangling
         .iter()
         .map(|d| {
-            let target_bp = &catalog.blueprints.list[d.target_blueprint].identifier;
+            let cost = catalog.by_blueprint[d.target_blueprint].len();
+            let affordable = budget >= cost;
+            if affordable {
+                budget -= cost;
+            }
+            affordable
+        })
+        .collect();
+    let mut targets: HashMap<usize, Targets> = HashMap::new();
+    for d in &dangling {
+        targets.entry(d.target_blueprint).or_insert_with(|| {
             let ids = &catalog.by_blueprint[d.target_blueprint];
-            let by_case = lowercase
-                .entry(d.target_blueprint)
-                .or_insert_with(|| ids.keys().map(|k| (k.to_lowercase(), k.as_str())).collect());
-            let mut help = by_case
-                .get(&d.target.to_lowercase())
-                .map(|k| format!("did you mean `{k}`? identifiers are case-sensitive"));
-            if help.is_none() && budget >= ids.len() {
-                budget -= ids.len();
-                help = closest(d.target, ids.keys().map(String::as_str))
-                    .map(|k| format!("did you mean `{k}`?"));
+            Targets {
+                by_case: ids.keys().map(|k| (k.to_lowercase(), k.as_str())).collect(),
+                ids: ids.keys().map(String::as_str).collect(),
             }
-            if help.is_none() {
-                let elsewhere = catalog.blueprints.list.iter().enumerate().find(|(i, _)| {
-                    *i != d.target_blueprint && catalog.by_blueprint[*i].contains_key(d.target)
-                });
-                help = elsewhere.map(|(_, b)| {
-                    format!(
-                        "`{}` is a {}, but `{}` points to {target_bp} entities",
-                        d.target, b.identifier, d.relation
-                    )
-                });
-            }
-            let help = help.unwrap_or_else(|| {
-                format!(
-                    "create the {target_bp} `{}`, or correct the reference",
-                    d.target
-                )
-            });
-            let pointer = pointer(d.relation, d.index);
+        });
+    }
+    dangling
+        .par_iter()
+        .zip(fuzzy.par_iter())
+        .map(|(d, &fuzzy)| {
+            let help = hint(catalog, d, targets.get(&d.target_blueprint), fuzzy);
+            let target_bp = &catalog.blueprints.list[d.target_blueprint].identifier;
             let file = catalog.file_of(d.entity);
             Diagnostic::new(
                 &rules::RELATION_DANGLING,
-                Place::pointer(file, d.entity.document, pointer, Target::Value),
+                Place::pointer(
+                    file,
+                    d.entity.document,
+                    pointer(d.relation, d.index),
+                    Target::Value,
+                ),
                 format!(
                     "relation `{}` points to {target_bp} `{}`, which does not exist",
                     d.relation, d.target
@@ -242,6 +242,41 @@ pub fn check_targets(catalog: &Catalog) -> Vec<Diagnostic> {
             .entity(d.entity.identifier.clone())
         })
         .collect()
+}
+
+/// The identifiers of a blueprint that dangling references point to, prepared once:
+/// lower-cased for case-only mistakes, and in a list for the fuzzy search.
+struct Targets<'a> {
+    by_case: HashMap<String, &'a str>,
+    ids: Vec<&'a str>,
+}
+
+/// The hint for a dangling reference: the same identifier in another case, a close
+/// one (when `fuzzy`), the same identifier in another blueprint, or what to do.
+fn hint(catalog: &Catalog, d: &Dangling, targets: Option<&Targets>, fuzzy: bool) -> String {
+    let target_bp = &catalog.blueprints.list[d.target_blueprint].identifier;
+    if let Some(k) = targets.and_then(|t| t.by_case.get(&d.target.to_lowercase())) {
+        return format!("did you mean `{k}`? identifiers are case-sensitive");
+    }
+    if let Some(t) = targets.filter(|_| fuzzy) {
+        if let Some(k) = closest(d.target, t.ids.iter().copied()) {
+            return format!("did you mean `{k}`?");
+        }
+    }
+    let elsewhere =
+        catalog.blueprints.list.iter().enumerate().find(|(i, _)| {
+            *i != d.target_blueprint && catalog.by_blueprint[*i].contains_key(d.target)
+        });
+    match elsewhere {
+        Some((_, b)) => format!(
+            "`{}` is a {}, but `{}` points to {target_bp} entities",
+            d.target, b.identifier, d.relation
+        ),
+        None => format!(
+            "create the {target_bp} `{}`, or correct the reference",
+            d.target
+        ),
+    }
 }
 
 /// The JSON pointer of a relation target: `/relations/<key>` for a single relation,

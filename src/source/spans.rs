@@ -50,7 +50,7 @@ pub struct DocumentSpans {
 impl DocumentSpans {
     /// Prepare a document that occupies `range` of `text`.
     pub fn new(text: &str, range: Range<usize>) -> Self {
-        let chunk = &text[range.clone()];
+        let chunk = text.get(range.clone()).unwrap_or_default();
         DocumentSpans {
             document: (chunk.len() <= MAX_LOCATED_DOCUMENT)
                 .then(|| Document::new(chunk).ok())
