@@ -195,3 +195,35 @@ fn a_plain_directory_outside_git_works() {
         "catalog/Component/CartService.yaml"
     );
 }
+
+/// Colour only when asked or on a terminal: never in a pipe, never with NO_COLOR.
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo_dir().join("examples/orders"), dir.path());
+    let broken = dir.path().join("catalog/Component/CartService.yaml");
+    let text = std::fs::read_to_string(&broken)
+        .unwrap()
+        .replace("- cart-sql-sb", "- cart-sql-db");
+    std::fs::write(&broken, text).unwrap();
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = portolan();
+        if !no_color {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd
+            .arg("validate")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run(&["--color", "always"], false).contains("\u{1b}["));
+    assert!(
+        !run(&[], false).contains("\u{1b}["),
+        "a pipe is not a terminal"
+    );
+    assert!(!run(&["--color", "never"], false).contains("\u{1b}["));
+    assert!(!run(&[], true).contains("\u{1b}["));
+}
