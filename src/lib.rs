@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod git;
 pub mod jq;
+pub mod manifests;
 pub mod output;
 pub mod rules;
 pub mod schema;
