@@ -104,6 +104,10 @@ pub struct ValidateArgs {
     /// Treat warnings as errors (exit code 1).
     #[arg(long)]
     pub deny_warnings: bool,
+
+    /// A manifest whose kind has no known schema is an error, not a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

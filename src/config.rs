@@ -26,6 +26,27 @@ pub struct Config {
     pub environments: Vec<String>,
     pub git: GitConfig,
     pub github: GithubConfig,
+    pub manifests: ManifestsConfig,
+}
+
+/// Where Kubernetes and GitOps manifests live, and extra schemas for them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ManifestsConfig {
+    /// Folders searched for manifests (missing ones are skipped).
+    pub dirs: Vec<String>,
+    /// A folder of extra JSON Schemas, named `<kind>_<version>.json` or
+    /// `<group>/<kind>_<version>.json` as kubeconform names them.
+    pub schemas: Option<String>,
+}
+
+impl Default for ManifestsConfig {
+    fn default() -> Self {
+        ManifestsConfig {
+            dirs: vec!["apps".into(), "argocd".into(), "platform".into()],
+            schemas: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,6 +93,7 @@ impl Default for Config {
             environments: vec!["dev".into(), "prod".into()],
             git: GitConfig::default(),
             github: GithubConfig::default(),
+            manifests: ManifestsConfig::default(),
         }
     }
 }
@@ -145,6 +167,10 @@ fn config_schema() -> Value {
             "github": {"type": "object", "additionalProperties": false, "properties": {
                 "api_url": {"type": "string", "format": "url"},
                 "repo": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"}
+            }},
+            "manifests": {"type": "object", "additionalProperties": false, "properties": {
+                "dirs": {"type": "array", "items": dir},
+                "schemas": dir
             }}
         }
     })

@@ -149,6 +149,51 @@ still counted as existing, so one broken file does not flood the report.";
 components) form a graph that should have no cycles: a component cannot contain itself. \
 Each cycle is reported once, on its first entity by sort order, with the others in \
 `related`.\n\nFix: remove one of the relations in the cycle.";
+    MANIFEST_SCHEMA = "manifest-schema", Error,
+        "a manifest breaks the schema of its kind",
+        "Every manifest under the manifest folders (default `apps/`, `argocd/`, `platform/`) is \
+checked offline against a strict JSON Schema for its `apiVersion` and `kind`, the way \
+kubeconform does: the Kubernetes kinds the platform writes, Argo CD, Argo Rollouts, \
+Crossplane, External Secrets, SchemaHero, Flux and Kustomize are built in; custom \
+resources are checked against the CustomResourceDefinition or Crossplane \
+CompositeResourceDefinition found in the repository. A misspelt field, a wrong type or a \
+missing required field is reported at its line.\n\nFix: correct the field the message \
+names. `kubectl explain <kind>.<field>` shows the schema of a kind.";
+    MANIFEST_UNKNOWN_KIND = "manifest-unknown-kind", Warning,
+        "no schema is known for a manifest's apiVersion and kind",
+        "portolan has no schema for the manifest's `apiVersion` and `kind`: it is not built in, \
+and no CustomResourceDefinition, XRD or schema file in the repository defines it. Often \
+the apiVersion is outdated (`apps/v1beta1`) or misspelt. A warning by default; \
+`--strict` makes it an error.\n\nFix: correct the apiVersion or kind, add the CRD to the \
+repository, or add its JSON Schema to the folder `manifests.schemas` names in \
+`portolan.yaml`.";
+    MANIFEST_NAME = "manifest-name", Error,
+        "a name or label value is not a valid Kubernetes name",
+        "Kubernetes names are DNS-1123 labels or subdomains: lower-case letters, digits, `-` \
+(and `.` for subdomains), starting and ending with a letter or digit, at most 63 (253) \
+characters. Label values are at most 63 characters of letters, digits, `-`, `_` and `.`, \
+starting and ending with a letter or digit. The API server refuses anything else, so the \
+sync fails after the merge.\n\nFix: rename, e.g. `Cart_Service` → `cart-service`.";
+    MANIFEST_NAMESPACE = "manifest-namespace", Error,
+        "a namespaced manifest has no namespace where the layout needs one",
+        "Argo CD reads Applications, ApplicationSets and AppProjects only from its own \
+namespace, so the files under `argocd/` must say `metadata.namespace` (usually `argocd`); \
+without it they land in whatever namespace the sync uses, and Argo CD never sees \
+them.\n\nFix: add `namespace: argocd` under `metadata`.";
+    MANIFEST_REFERENCE = "manifest-reference", Error,
+        "a manifest refers to something the repository does not have",
+        "References that must resolve inside the repository: an Argo CD Application's source \
+`path` (for this repository), a Kustomization's `resources`, an ExternalSecret's store, a \
+Service selector that matches the pod labels of a workload in the same folder, an Ingress \
+backend Service, a `secretKeyRef`/`envFrom` secret produced by an ExternalSecret or a \
+Secret.\n\nFix: correct the reference, or add what it refers to.";
+    MANIFEST_INVALID = "manifest-invalid", Error,
+        "a manifest breaks a rule of its kind that its schema cannot express",
+        "Rules JSON Schema cannot say: a Rollout has a `selector` and a `template` (or a \
+`workloadRef`); a HelmRelease has exactly one of `chart` and `chartRef`; an XRD's name is \
+`<plural>.<group>` and it has exactly one referenceable version; a document with only one of \
+`apiVersion` and `kind`; a CustomResourceDefinition whose schema cannot be used.\n\nFix: \
+follow the message.";
 }
 
 /// The rule with this id.

@@ -39,6 +39,8 @@ pub struct LoadOptions {
     /// Keep every entity's whole document (commands that show entities); `validate`
     /// keeps only what the graph checks need, so 100k entities fit in 300 MB.
     pub keep_values: bool,
+    /// A manifest kind without a schema is an error, not a warning.
+    pub strict: bool,
 }
 
 /// Load and check the platform repository a source gives.
@@ -64,15 +66,27 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
     diagnostics.extend(checks::blueprints::check(&blueprints));
 
     let entity_paths = entity_paths(source, &config)?;
-    files_read += entity_paths.len();
+    let manifest_paths =
+        crate::manifests::discover::paths(source, &config).map_err(|error| LoadError::Io {
+            dir: config.manifests.dirs.join(", "),
+            error,
+        })?;
+    files_read += entity_paths.len() + manifest_paths.len();
     let first_file = files.len();
-    let outcomes: Vec<FileOutcome> = entity_paths
-        .par_iter()
-        .enumerate()
-        .map(|(i, (root, path))| {
-            load_entity_file(source, &blueprints, root, path, first_file + i, options)
-        })
-        .collect();
+    let first_manifest_file = first_file + entity_paths.len();
+    // The catalog and the manifests load at the same time.
+    let (outcomes, discovered) = rayon::join(
+        || {
+            entity_paths
+                .par_iter()
+                .enumerate()
+                .map(|(i, (root, path))| {
+                    load_entity_file(source, &blueprints, root, path, first_file + i, options)
+                })
+                .collect::<Vec<FileOutcome>>()
+        },
+        || crate::manifests::discover::load(source, &manifest_paths, first_manifest_file),
+    );
 
     let mut entities = Vec::new();
     let mut shadows = Shadows::default();
@@ -92,11 +106,14 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
         shadows.any_blueprint.insert(entity.identifier.clone());
     }
 
+    files.extend(discovered.files);
+    diagnostics.extend(discovered.findings);
     let mut catalog = Catalog {
         config,
         files,
         blueprints,
         entities,
+        manifests: discovered.manifests,
         by_blueprint: Vec::new(),
         shadows,
         files_read,
@@ -104,6 +121,17 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
     diagnostics.extend(checks::graph::index(&mut catalog));
     diagnostics.extend(checks::relations::check_targets(&catalog));
     diagnostics.extend(checks::graph::cycles(&catalog));
+    if !catalog.manifests.is_empty() {
+        let registry = crate::manifests::registry::Registry::new(
+            source,
+            catalog.config.manifests.schemas.as_deref(),
+            &catalog.manifests,
+            &catalog.files,
+        );
+        diagnostics.extend(checks::manifests::check(
+            &catalog, source, &registry, options,
+        ));
+    }
 
     positions::resolve(&catalog.files, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
@@ -160,7 +188,7 @@ fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, Str
 }
 
 /// Read and parse one file; a read failure is a `parse-error` on that file.
-fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
+pub(crate) fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
     let format = Format::of_path(path).unwrap_or(Format::Yaml);
     let parsed = match source.read(path) {
         Ok(bytes) => parse_bytes(bytes, format),
@@ -186,7 +214,7 @@ fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
     (file, parsed)
 }
 
-fn parse_findings(path: &str, parsed: &Parsed) -> Vec<Diagnostic> {
+pub(crate) fn parse_findings(path: &str, parsed: &Parsed) -> Vec<Diagnostic> {
     parsed
         .errors
         .iter()

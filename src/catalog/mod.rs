@@ -9,7 +9,7 @@ pub mod builtin;
 pub mod diff;
 pub mod entity;
 pub mod identifier;
-mod loader;
+pub(crate) mod loader;
 pub mod positions;
 
 pub use blueprint::Blueprint;
@@ -59,6 +59,8 @@ pub struct Catalog {
     pub files: Vec<SourceFile>,
     pub blueprints: Blueprints,
     pub entities: Vec<Entity>,
+    /// Kubernetes and GitOps manifests under the manifest folders.
+    pub manifests: Vec<crate::manifests::Manifest>,
     /// Per blueprint index: identifier → entity index.
     pub by_blueprint: Vec<HashMap<String, usize>>,
     /// Identifiers that exist but could not be loaded (a file that failed to parse, an

@@ -3,5 +3,6 @@
 pub mod blueprints;
 pub mod entity;
 pub mod graph;
+pub mod manifests;
 pub mod properties;
 pub mod relations;

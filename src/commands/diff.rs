@@ -59,7 +59,10 @@ struct Report<'a> {
 }
 
 fn load(source: &dyn Source) -> Result<Catalog, CommandError> {
-    let options = LoadOptions { keep_values: true };
+    let options = LoadOptions {
+        keep_values: true,
+        ..LoadOptions::default()
+    };
     Ok(catalog::load(source, options)
         .map_err(loader_error_message)?
         .catalog)

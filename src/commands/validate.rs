@@ -29,7 +29,11 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         _ => Box::new(Worktree::new(&root)),
     };
     let prefix = repo.as_ref().map_or("", |r| r.prefix());
-    let loaded = match catalog::load(source.as_ref(), LoadOptions::default()) {
+    let options = LoadOptions {
+        strict: args.strict,
+        ..LoadOptions::default()
+    };
+    let loaded = match catalog::load(source.as_ref(), options) {
         Ok(loaded) => loaded,
         // A machine-readable format still gets its report, so CI sees the finding.
         Err(LoadError::Config(diagnostics, files)) if args.format != ValidateFormat::Human => {
@@ -49,7 +53,7 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
     if let (Some(repo), Some(since)) = (&repo, &args.since) {
         let before = repo.commit_snapshot(since).map_err(git_error)?;
         // A base whose catalog cannot be loaded at all has no findings to subtract.
-        let known: HashSet<Key> = catalog::load(&before, LoadOptions::default())
+        let known: HashSet<Key> = catalog::load(&before, options)
             .map(|l| l.diagnostics.iter().map(key).collect())
             .unwrap_or_default();
         diagnostics.retain(|d| !known.contains(&key(d)));

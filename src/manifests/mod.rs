@@ -8,6 +8,8 @@
 
 pub mod bundle;
 pub mod crd;
+pub mod discover;
+pub mod registry;
 
 use serde_json::Value;
 
@@ -33,7 +35,9 @@ impl Manifest {
 
     /// `metadata.namespace`, if it is a string.
     pub fn namespace(&self) -> Option<&str> {
-        self.value.pointer("/metadata/namespace").and_then(Value::as_str)
+        self.value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
     }
 
     /// The API group (`""` for the core group) and version.

@@ -171,6 +171,14 @@ fn parse_yaml_document(text: &str, range: Range<usize>, parsed: &mut Parsed) {
         });
         return;
     }
+    if let Some(at) = trailing_tab(chunk) {
+        parsed.errors.push(ParseError {
+            offset: range.start + at,
+            message: "a tab character at the end of a line".into(),
+            help: Some("remove trailing tabs: YAML parsers of Kubernetes tools (kubectl, Argo CD, Flux) reject them".into()),
+        });
+        return;
+    }
     if alias_bomb(chunk) {
         parsed.errors.push(ParseError {
             offset: range.start + first_alias(chunk).unwrap_or(0),
@@ -194,6 +202,25 @@ fn parse_yaml_document(text: &str, range: Range<usize>, parsed: &mut Parsed) {
             parsed.errors.push(explain(text, range, offset, message));
         }
     }
+}
+
+/// The offset of the first tab in the trailing blanks of a line that has content (not
+/// a comment line). libyaml accepts it, the Go YAML parsers behind kubectl, Argo CD and
+/// Flux do not, so a manifest with one fails to sync.
+fn trailing_tab(chunk: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in chunk.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_end_matches([' ', '\t']);
+        let is_comment = trimmed.trim_start().starts_with('#');
+        if !trimmed.is_empty() && !is_comment && content[trimmed.len()..].contains('\t') {
+            return content[trimmed.len()..]
+                .find('\t')
+                .map(|i| offset + trimmed.len() + i);
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Byte ranges of the documents of a YAML stream, skipping those with no content.
@@ -723,6 +750,13 @@ mod tests {
         assert_eq!(error_position(&p), (2, 8));
         let ok = yaml("title: It’s fine\nother: \"“quoted”\"\n");
         assert!(ok.errors.is_empty(), "{:?}", ok.errors);
+    }
+
+    #[test]
+    fn trailing_tabs_are_refused() {
+        let p = yaml("apiVersion: v1\t\nkind: Service\n# a comment\t\n");
+        assert_eq!(error_position(&p), (1, 15));
+        assert!(yaml("a: 1  \n# c\t\n").errors.is_empty());
     }
 
     #[test]

@@ -1,0 +1,157 @@
+//! Where the schema of a manifest comes from: the repository's own definitions first
+//! (CustomResourceDefinitions, Crossplane XRDs, the extra schemas folder), then the
+//! embedded bundle. Validators are compiled once per (apiVersion, kind) and shared.
+
+use super::crd::CustomSchemas;
+use super::{bundle, split_api_version, Manifest};
+use crate::catalog::SourceFile;
+use crate::diagnostic::{Diagnostic, Place};
+use crate::rules;
+use crate::source::parse::{parse_bytes, Format};
+use crate::source::spans::Target;
+use crate::source::Source;
+use jsonschema::Validator;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The outcome of a schema lookup.
+pub enum Lookup {
+    Found(Arc<Validator>),
+    /// No schema; the hint names a close known apiVersion, if any.
+    Unknown {
+        hint: Option<String>,
+    },
+}
+
+/// The schemas in force for one repository.
+pub struct Registry {
+    custom: CustomSchemas,
+    compiled: Mutex<HashMap<(String, String), Option<Arc<Validator>>>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Registry {
+    /// Collect the repository's definitions and extra schema files.
+    pub fn new(
+        source: &dyn Source,
+        schemas_dir: Option<&str>,
+        manifests: &[Manifest],
+        files: &[SourceFile],
+    ) -> Registry {
+        let (mut custom, problems) = CustomSchemas::from_manifests(manifests.iter());
+        let mut findings: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|p| {
+                let path = files.get(p.file).map_or("", |f| f.path.as_str());
+                Diagnostic::new(
+                    &rules::MANIFEST_INVALID,
+                    Place::pointer(path, p.document, p.pointer, Target::Value),
+                    p.message,
+                )
+            })
+            .collect();
+        if let Some(dir) = schemas_dir {
+            for path in source.files_under(dir).unwrap_or_default() {
+                if Format::of_path(&path) != Some(Format::Json) {
+                    continue;
+                }
+                let parsed = match source.read(&path) {
+                    Ok(bytes) => parse_bytes(bytes, Format::Json),
+                    Err(e) => {
+                        findings.push(Diagnostic::new(
+                            &rules::PARSE_ERROR,
+                            Place::file(&path),
+                            format!("cannot read the schema: {e}"),
+                        ));
+                        continue;
+                    }
+                };
+                if let Some(error) = parsed.errors.first() {
+                    findings.push(
+                        Diagnostic::new(
+                            &rules::PARSE_ERROR,
+                            Place::offset(&path, error.offset),
+                            error.message.clone(),
+                        )
+                        .maybe_help(error.help.clone()),
+                    );
+                    continue;
+                }
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .trim_start_matches('/');
+                for doc in parsed.documents {
+                    if let Err(message) = custom.add_file(relative, doc.value) {
+                        findings.push(Diagnostic::new(&rules::MANIFEST_INVALID, Place::file(&path), message).help("name schema files `<kind>_<version>.json` or `<group>/<kind>_<version>.json`, as kubeconform does"));
+                    }
+                }
+            }
+        }
+        Registry {
+            custom,
+            compiled: Mutex::new(HashMap::new()),
+            problems: findings,
+        }
+    }
+
+    /// Findings about the definitions themselves.
+    pub fn problems(&self) -> &[Diagnostic] {
+        &self.problems
+    }
+
+    /// The validator for a manifest kind.
+    pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        let key = (api_version.to_owned(), kind.to_lowercase());
+        if let Some(cached) = self.compiled.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return cached.map_or_else(
+                || Lookup::Unknown {
+                    hint: self.hint(api_version, kind),
+                },
+                Lookup::Found,
+            );
+        }
+        let validator = match self.custom.schema(api_version, kind) {
+            Some(schema) => crate::schema::compile(schema).ok().map(Arc::new),
+            None => bundle::validator(api_version, kind),
+        };
+        if let Ok(mut cache) = self.compiled.lock() {
+            cache.insert(key, validator.clone());
+        }
+        validator.map_or_else(
+            || Lookup::Unknown {
+                hint: self.hint(api_version, kind),
+            },
+            Lookup::Found,
+        )
+    }
+
+    /// A known apiVersion for the same kind (`apps/v1beta1` Deployment → `apps/v1`).
+    fn hint(&self, api_version: &str, kind: &str) -> Option<String> {
+        let (group, _) = split_api_version(api_version);
+        let lower = kind.to_lowercase();
+        let known: Vec<String> = bundle::keys()
+            .filter_map(|key| {
+                let mut parts = key.rsplitn(3, '/');
+                let (k, version, g) = (parts.next()?, parts.next()?, parts.next()?);
+                let g = if g == "core" { "" } else { g };
+                (k == lower).then(|| {
+                    if g.is_empty() {
+                        version.to_owned()
+                    } else {
+                        format!("{g}/{version}")
+                    }
+                })
+            })
+            .collect();
+        let same_group: Vec<&String> = known
+            .iter()
+            .filter(|v| split_api_version(v).0 == group)
+            .collect();
+        match (same_group.first(), known.first()) {
+            (Some(v), _) => Some(format!("portolan knows {kind} as `apiVersion: {v}`")),
+            (None, Some(v)) => Some(format!("portolan knows {kind} as `apiVersion: {v}`")),
+            (None, None) => None,
+        }
+    }
+}
