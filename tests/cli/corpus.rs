@@ -106,3 +106,58 @@ fn port_integration_blueprints_load() {
     }
     assert!(checked >= 10, "only {checked} integrations found");
 }
+
+/// The GitOps examples (Argo CD, Flux, plain Kubernetes with Kustomize): every file is
+/// loaded, and each finding is real — the file with trailing tabs, the misplaced and
+/// misspelt fields of Argo CD's annotated ApplicationSet reference, and the Flux kinds
+/// portolan has no schema for. Comment-only files are fine, and Kustomize patches are
+/// fragments, not whole manifests.
+#[test]
+fn gitops_examples_have_exactly_their_real_problems() {
+    let Some(integrations) = corpus() else { return };
+    let gitops = integrations.join("../../../gitops-examples");
+    let repo = tempfile::tempdir().unwrap();
+    crate::util::copy_dir(&gitops, repo.path());
+    write(
+        repo.path(),
+        "portolan.yaml",
+        b"manifests:\n  dirs: [argo-cd, flux2-kustomize-helm-example, microservices-demo]\n",
+    );
+    let (code, report) = validate_json(repo.path());
+    assert_eq!(code, 1);
+    let set = "argo-cd/docs/operator-manual/applicationset.yaml";
+    let mut expected: Vec<(String, String, Option<u64>, Option<u64>)> = vec![(
+        "parse-error",
+        "argo-cd/applicationset/examples/git-generator-files-discovery/apps/guestbook/guestbook-ui-svc.yaml",
+        1,
+        15,
+    )]
+    .into_iter()
+    .chain(
+        [(23, 15), (88, 11), (118, 7), (119, 7), (120, 7), (130, 7), (186, 9), (219, 7), (223, 7), (268, 11), (269, 9)]
+            .into_iter()
+            .map(|(l, c)| ("manifest-schema", set, l, c)),
+    )
+    .chain(
+        [
+            ("flux2-kustomize-helm-example/apps/base/podinfo/repository.yaml", 2),
+            ("flux2-kustomize-helm-example/clusters/production/artifacts.yaml", 3),
+            ("flux2-kustomize-helm-example/clusters/staging/artifacts.yaml", 3),
+            ("flux2-kustomize-helm-example/infrastructure/configs/cluster-issuers.yaml", 3),
+            ("flux2-kustomize-helm-example/infrastructure/configs/gateway.yaml", 3),
+            ("flux2-kustomize-helm-example/infrastructure/configs/gateway.yaml", 10),
+            ("flux2-kustomize-helm-example/infrastructure/controllers/cert-manager.yaml", 10),
+            ("flux2-kustomize-helm-example/infrastructure/controllers/envoy-gateway.yaml", 10),
+        ]
+        .into_iter()
+        .map(|(f, l)| ("manifest-unknown-kind", f, l, 7)),
+    )
+    .map(|(r, f, l, c)| (r.to_owned(), f.to_owned(), Some(l), Some(c)))
+    .collect();
+    let mut found = findings(&report);
+    expected.sort();
+    found.sort();
+    assert_eq!(found, expected, "{report:#}");
+    assert_eq!(report["summary"]["files"], 56);
+    assert_eq!(report["summary"]["warnings"], 8);
+}
