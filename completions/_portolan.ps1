@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
             [CompletionResult]::new('--staged', '--staged', [CompletionResultType]::ParameterName, 'Validate what the next commit will contain (the Git index), not the working tree')
             [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Treat warnings as errors (exit code 1)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'A manifest whose kind has no known schema is an error, not a warning')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -344,7 +344,7 @@ _portolan() {
             return 0
             ;;
         portolan__subcmd__validate)
-            opts="-h -V --staged --rev --since --format --deny-warnings --color --help --version"
+            opts="-h -V --staged --rev --since --format --deny-warnings --strict --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

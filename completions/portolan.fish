@@ -46,6 +46,7 @@ always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -l staged -d 'Validate what the next commit will contain (the Git index), not the working tree'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -l deny-warnings -d 'Treat warnings as errors (exit code 1)'
+complete -c portolan -n "__fish_portolan_using_subcommand validate" -l strict -d 'A manifest whose kind has no known schema is an error, not a warning'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c portolan -n "__fish_portolan_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c portolan -n "__fish_portolan_using_subcommand explain" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
