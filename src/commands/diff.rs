@@ -3,7 +3,7 @@
 
 use super::validate::git_error;
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::diff::{diff, CatalogDiff};
+use crate::catalog::diff::{diff, CatalogDiff, EntityRef};
 use crate::catalog::{self, loader_error_message, Catalog, LoadOptions};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::Repo;
@@ -83,32 +83,27 @@ fn human(changes: &CatalogDiff, from: &str, to: &str, colored: bool) -> String {
         return out;
     }
     let _ = writeln!(out, "Catalog changes from {from} to {to}:");
-    let name = |b: &str, i: &str| format!("{b}/{i}");
+    let entry = |out: &mut String,
+                 mark: &str,
+                 color: anstyle::AnsiColor,
+                 entity: &EntityRef,
+                 file: &str| {
+        let name = format!("{}/{}", entity.blueprint, entity.identifier);
+        let _ = writeln!(out, "  {} {name:<40} {file}", paint(color, mark));
+    };
     for e in &changes.added {
-        let _ = writeln!(
-            out,
-            "  {} {:<40} {}",
-            paint(anstyle::AnsiColor::Green, "+"),
-            name(&e.entity.blueprint, &e.entity.identifier),
-            e.file
-        );
+        entry(&mut out, "+", anstyle::AnsiColor::Green, &e.entity, &e.file);
     }
     for e in &changes.removed {
-        let _ = writeln!(
-            out,
-            "  {} {:<40} {}",
-            paint(anstyle::AnsiColor::Red, "-"),
-            name(&e.entity.blueprint, &e.entity.identifier),
-            e.file
-        );
+        entry(&mut out, "-", anstyle::AnsiColor::Red, &e.entity, &e.file);
     }
     for e in &changes.changed {
-        let _ = writeln!(
-            out,
-            "  {} {:<40} {}",
-            paint(anstyle::AnsiColor::Yellow, "~"),
-            name(&e.entity.blueprint, &e.entity.identifier),
-            e.file
+        entry(
+            &mut out,
+            "~",
+            anstyle::AnsiColor::Yellow,
+            &e.entity,
+            &e.file,
         );
         for c in &e.changes {
             let _ = writeln!(
