@@ -109,6 +109,7 @@ fn schema_findings(
                 );
             }
         }
+        Lookup::Unchecked => {}
         Lookup::Unknown { hint } => {
             let severity = if options.strict {
                 Severity::Error
@@ -333,21 +334,19 @@ fn kind_findings(
     match (group, m.kind.as_str()) {
         // The platform layout keeps Argo CD's objects under `argocd/` (DESIGN.md §2).
         ("argoproj.io", "Application" | "ApplicationSet" | "AppProject")
-            if path.starts_with("argocd/") =>
+            if path.starts_with("argocd/") && m.namespace().is_none() =>
         {
-            if m.namespace().is_none() {
-                found.push(Diagnostic::new(&rules::MANIFEST_NAMESPACE, at("/metadata", Target::Key), format!("Argo CD {} `{}` has no `metadata.namespace`", m.kind, m.name().unwrap_or("?"))).help("Argo CD reads them from its own namespace: add `namespace: argocd` under `metadata`"));
-            }
+            found.push(Diagnostic::new(&rules::MANIFEST_NAMESPACE, at("/metadata", Target::Key), format!("Argo CD {} `{}` has no `metadata.namespace`", m.kind, m.name().unwrap_or("?"))).help("Argo CD reads them from its own namespace: add `namespace: argocd` under `metadata`"));
         }
-        ("argoproj.io", "Rollout") => {
-            if !has("workloadRef") && !(has("selector") && has("template")) {
-                let missing = if has("template") {
-                    "selector"
-                } else {
-                    "template"
-                };
-                found.push(Diagnostic::new(&rules::MANIFEST_INVALID, at("/spec", Target::Key), format!("Rollout `{}` has no `spec.{missing}` and no `spec.workloadRef`", m.name().unwrap_or("?"))).help("a Rollout needs a pod `template` with a `selector`, or a `workloadRef` to a Deployment"));
-            }
+        ("argoproj.io", "Rollout")
+            if !(has("workloadRef") || has("selector") && has("template")) =>
+        {
+            let missing = if has("template") {
+                "selector"
+            } else {
+                "template"
+            };
+            found.push(Diagnostic::new(&rules::MANIFEST_INVALID, at("/spec", Target::Key), format!("Rollout `{}` has no `spec.{missing}` and no `spec.workloadRef`", m.name().unwrap_or("?"))).help("a Rollout needs a pod `template` with a `selector`, or a `workloadRef` to a Deployment"));
         }
         ("helm.toolkit.fluxcd.io", "HelmRelease") => {
             let chart = has("chart");

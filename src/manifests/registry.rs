@@ -17,16 +17,21 @@ use std::sync::{Arc, Mutex};
 /// The outcome of a schema lookup.
 pub enum Lookup {
     Found(Arc<Validator>),
+    /// Defined in the repository, but its schema cannot be used (already reported).
+    Unchecked,
     /// No schema; the hint names a close known apiVersion, if any.
     Unknown {
         hint: Option<String>,
     },
 }
 
+/// Compiled validators by (apiVersion, lower-case kind); `None` when there is no schema.
+type Compiled = HashMap<(String, String), Option<Arc<Validator>>>;
+
 /// The schemas in force for one repository.
 pub struct Registry {
     custom: CustomSchemas,
-    compiled: Mutex<HashMap<(String, String), Option<Arc<Validator>>>>,
+    compiled: Mutex<Compiled>,
     problems: Vec<Diagnostic>,
 }
 
@@ -102,6 +107,10 @@ impl Registry {
 
     /// The validator for a manifest kind.
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        if self.custom.defines(api_version, kind) && self.custom.schema(api_version, kind).is_none()
+        {
+            return Lookup::Unchecked;
+        }
         let key = (api_version.to_owned(), kind.to_lowercase());
         if let Some(cached) = self.compiled.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return cached.map_or_else(
@@ -129,6 +138,13 @@ impl Registry {
     /// A known apiVersion for the same kind (`apps/v1beta1` Deployment → `apps/v1`).
     fn hint(&self, api_version: &str, kind: &str) -> Option<String> {
         let (group, _) = split_api_version(api_version);
+        let served = self.custom.served_versions(group, kind);
+        if !served.is_empty() {
+            return Some(format!(
+                "the repository defines {kind} in {group} with the versions {}",
+                served.join(", ")
+            ));
+        }
         let lower = kind.to_lowercase();
         let known: Vec<String> = bundle::keys()
             .filter_map(|key| {

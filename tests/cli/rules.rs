@@ -264,11 +264,89 @@ const CASES: &[Case] = &[
             "identifier: A\nrelations:\n  components: [B]\n---\nidentifier: B\nrelations:\n  components: []\n",
         )],
     },
+    Case {
+        rule: "manifest-schema",
+        failing: &[(
+            "apps/demo/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\ndat:\n  a: b\n",
+        )],
+        expected: &[("manifest-schema", "apps/demo/config.yaml", 5, 1)],
+        help: Some("check the spelling"),
+        fix: &[(
+            "apps/demo/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\ndata:\n  a: b\n",
+        )],
+    },
+    Case {
+        rule: "manifest-unknown-kind",
+        failing: &[(
+            "apps/demo/widget.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: demo\n",
+        )],
+        expected: &[("manifest-unknown-kind", "apps/demo/widget.yaml", 2, 7)],
+        help: Some("CustomResourceDefinition"),
+        fix: &[(
+            "apps/demo/widget.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
+        )],
+    },
+    Case {
+        rule: "manifest-name",
+        failing: &[(
+            "apps/demo/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Demo_Config\n",
+        )],
+        expected: &[("manifest-name", "apps/demo/config.yaml", 4, 9)],
+        help: Some("demo-config"),
+        fix: &[(
+            "apps/demo/config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-config\n",
+        )],
+    },
+    Case {
+        rule: "manifest-namespace",
+        failing: &[(
+            "argocd/apps/demo-dev.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo-dev\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/platform\n    path: apps/demo\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n",
+        )],
+        expected: &[("manifest-namespace", "argocd/apps/demo-dev.yaml", 3, 1)],
+        help: Some("namespace: argocd"),
+        fix: &[(
+            "argocd/apps/demo-dev.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo-dev\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/platform\n    path: apps/demo\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n",
+        )],
+    },
+    Case {
+        rule: "manifest-invalid",
+        failing: &[("apps/demo/half.yaml", "apiVersion: v1\nmetadata:\n  name: demo\n")],
+        expected: &[("manifest-invalid", "apps/demo/half.yaml", 1, 1)],
+        help: Some("both `apiVersion` and `kind`"),
+        fix: &[(
+            "apps/demo/half.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
+        )],
+    },
+    Case {
+        rule: "manifest-reference",
+        failing: &[
+            ("apps/demo/kustomization.yaml", "resources:\n  - missing.yaml\n"),
+            (
+                "apps/demo/config.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
+            ),
+        ],
+        expected: &[("manifest-reference", "apps/demo/kustomization.yaml", 2, 5)],
+        help: Some("correct the path"),
+        fix: &[("apps/demo/kustomization.yaml", "resources:\n  - config.yaml\n")],
+    },
 ];
 
 fn severity_of(rule: &str) -> &'static str {
     match rule {
-        "blueprint-deprecated" | "identifier-case-clash" | "relation-cycle" => "warning",
+        "blueprint-deprecated"
+        | "identifier-case-clash"
+        | "relation-cycle"
+        | "manifest-unknown-kind" => "warning",
         _ => "error",
     }
 }
