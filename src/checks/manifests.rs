@@ -550,6 +550,44 @@ fn reference_findings(
                 }
             }
         }
+        "Application" if m.api_version.starts_with("argoproj.io/") => {
+            let Some(repo) = catalog.config.github.repo.as_deref() else {
+                return;
+            };
+            let sources = m
+                .value
+                .pointer("/spec/source")
+                .map(|s| ("/spec/source".to_owned(), s))
+                .into_iter()
+                .chain(
+                    m.value
+                        .pointer("/spec/sources")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                        .map(|(i, s)| (format!("/spec/sources/{i}"), s)),
+                );
+            for (pointer, spec) in sources {
+                let url = spec
+                    .get("repoURL")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let Some(path) = spec.get("path").and_then(Value::as_str) else {
+                    continue;
+                };
+                if !same_repository(url, repo) || path.contains("{{") {
+                    continue;
+                }
+                let dir = path.trim_start_matches("./").trim_end_matches('/');
+                let exists = dir.is_empty()
+                    || dir == "."
+                    || source.files_under(dir).is_ok_and(|files| !files.is_empty());
+                if !exists {
+                    found.push(Diagnostic::new(&rules::MANIFEST_REFERENCE, at(&format!("{pointer}/path"), Target::Value), format!("Application `{}` syncs `{path}` from this repository, and that folder does not exist", m.name().unwrap_or("?"))).help("correct `path` (relative to the repository root), or add the folder"));
+                }
+            }
+        }
         "ExternalSecret" => {
             let store = m.value.pointer("/spec/secretStoreRef");
             let name = store.and_then(|s| s.get("name")).and_then(Value::as_str);
@@ -706,6 +744,17 @@ fn reference_findings(
     }
 }
 
+/// Whether an Argo CD `repoURL` names this repository (`github.repo` in portolan.yaml):
+/// `https://github.com/acme/platform(.git)` or `git@github.com:acme/platform.git`.
+fn same_repository(url: &str, repo: &str) -> bool {
+    let url = url
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_lowercase();
+    let repo = repo.to_lowercase();
+    url.ends_with(&format!("/{repo}")) || url.ends_with(&format!(":{repo}"))
+}
+
 fn missing_secret(place: Place, secret: &str) -> Diagnostic {
     Diagnostic::new(&rules::MANIFEST_REFERENCE, place, format!("the Secret `{secret}` is not produced by any ExternalSecret (or Secret) in the repository"))
         .help("add an ExternalSecret whose `spec.target.name` is this secret (portolan never stores secret values), or correct the name")
@@ -730,5 +779,17 @@ mod tests {
             Some("apps/cart/base")
         );
         assert_eq!(join("apps", "../../x"), None);
+        assert!(same_repository(
+            "https://github.com/Acme/platform.git",
+            "acme/platform"
+        ));
+        assert!(same_repository(
+            "git@github.com:acme/platform.git",
+            "acme/platform"
+        ));
+        assert!(!same_repository(
+            "https://github.com/acme/platform-docs",
+            "acme/platform"
+        ));
     }
 }

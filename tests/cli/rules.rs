@@ -1041,3 +1041,39 @@ fn an_unknown_key_in_the_config_stops_the_run_with_its_position() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("portolan.yaml:"), "{stderr}");
 }
+
+/// An Argo CD Application that syncs a folder of this repository (`github.repo`) must
+/// point at a folder that exists; other repositories are not checked.
+#[test]
+fn an_application_path_in_this_repository_must_exist() {
+    let app = |path: &str, repo: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo-dev\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/{repo}.git\n    path: {path}\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n"
+        )
+    };
+    let config = ("portolan.yaml", "github:\n  repo: acme/platform\n");
+    let config_map = (
+        "apps/demo/config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
+    );
+    let missing = app("apps/missing", "acme/platform");
+    let dir = repo(&[config, config_map, ("argocd/apps/demo-dev.yaml", &missing)]);
+    let (code, report) = validate_json(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&report),
+        vec![(
+            "manifest-reference".to_owned(),
+            "argocd/apps/demo-dev.yaml".to_owned(),
+            Some(10),
+            Some(11)
+        )]
+    );
+    let present = app("apps/demo", "acme/platform");
+    let elsewhere = app("apps/missing", "someone/else");
+    for text in [present, elsewhere] {
+        let dir = repo(&[config, config_map, ("argocd/apps/demo-dev.yaml", &text)]);
+        let (code, report) = validate_json(dir.path());
+        assert_eq!((code, findings(&report)), (0, vec![]), "{report:#}");
+    }
+}
