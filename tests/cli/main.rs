@@ -7,6 +7,7 @@ mod util;
 mod corpus;
 mod generated;
 mod git;
+mod manifests;
 mod orders;
 mod rules;
 mod synthetic;
