@@ -100,7 +100,7 @@ fn schema_findings(
                 let help = match v.keyword.as_str() {
                     "additionalProperties" => Some("check the spelling and the indentation: the field may belong one level up or down".to_owned()),
                     "required" => v.missing.as_ref().map(|f| format!("add `{f}`")),
-                    "type" => Some("quote numbers meant as strings, unquote numbers meant as numbers".to_owned()),
+                    "type" => Some(type_hint(&v.message).to_owned()),
                     _ => None,
                 };
                 found.push(
@@ -127,6 +127,28 @@ fn schema_findings(
                 .severity(severity),
             );
         }
+    }
+}
+
+/// What to write instead, by the type the schema expects (the message ends with the
+/// expected types, e.g. `"three" is not of types "null", "integer"`).
+fn type_hint(message: &str) -> &'static str {
+    let expected = message
+        .rsplit_once("is not of type")
+        .map_or(message, |(_, t)| t);
+    let expects = |t: &str| expected.contains(&format!("\"{t}\""));
+    if expects("string") {
+        "quote the value: this field is text"
+    } else if expects("integer") || expects("number") {
+        "write a number without quotes"
+    } else if expects("boolean") {
+        "write true or false without quotes"
+    } else if expects("array") {
+        "write a list (`- item` lines, or `[a, b]`)"
+    } else if expects("object") {
+        "write a mapping of keys, indented under this one"
+    } else {
+        "the schema expects another type here"
     }
 }
 
@@ -433,6 +455,19 @@ impl<'a> Index<'a> {
             }
             match m.kind.as_str() {
                 "Secret" | "SealedSecret" => index.secrets.extend(m.name()),
+                _ if m
+                    .value
+                    .pointer("/spec/writeConnectionSecretToRef/name")
+                    .is_some()
+                    || m.kind == "Certificate" =>
+                {
+                    // Crossplane connection secrets and cert-manager certificates.
+                    let produced = m
+                        .value
+                        .pointer("/spec/writeConnectionSecretToRef/name")
+                        .or_else(|| m.value.pointer("/spec/secretName"));
+                    index.secrets.extend(produced.and_then(Value::as_str));
+                }
                 "ExternalSecret" => {
                     index.external_secrets = true;
                     let target = m

@@ -107,6 +107,11 @@ impl Registry {
 
     /// The validator for a manifest kind.
     pub fn lookup(&self, api_version: &str, kind: &str) -> Lookup {
+        // A CustomResourceDefinition is read field by field where its custom resources
+        // are checked (`crd`), which reports what cannot be used; it is a known kind.
+        if api_version == "apiextensions.k8s.io/v1" && kind == "CustomResourceDefinition" {
+            return Lookup::Unchecked;
+        }
         if self.custom.defines(api_version, kind) && self.custom.schema(api_version, kind).is_none()
         {
             return Lookup::Unchecked;

@@ -1077,3 +1077,36 @@ fn an_application_path_in_this_repository_must_exist() {
         assert_eq!((code, findings(&report)), (0, vec![]), "{report:#}");
     }
 }
+
+/// Secrets that other controllers write (a cert-manager Certificate's `secretName`, a
+/// Crossplane connection secret) count as produced in the repository.
+#[test]
+fn secrets_written_by_other_controllers_are_produced() {
+    let store = ("platform/store.yaml", "apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: vault\nspec:\n  provider:\n    fake:\n      data: []\n");
+    let external = ("apps/web/external.yaml", "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: web-db\nspec:\n  secretStoreRef: {name: vault, kind: ClusterSecretStore}\n  target: {name: web-db}\n  data:\n    - secretKey: password\n      remoteRef: {key: web/db}\n");
+    let certificate = ("apps/web/certificate.yaml", "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n  dnsNames: [web.example.com]\n");
+    let claim = ("apps/web/db.yaml", "apiVersion: platform.example.org/v1alpha1\nkind: PostgreSQLInstance\nmetadata:\n  name: web\nspec:\n  writeConnectionSecretToRef:\n    name: web-conn\n");
+    let deployment = |secret: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          envFrom:\n            - secretRef: {{name: web-db}}\n            - secretRef: {{name: {secret}}}\n")
+    };
+    for (secret, want) in [("web-tls", 0), ("web-conn", 0), ("web-nothing", 1)] {
+        let text = deployment(secret);
+        let dir = repo(&[
+            store,
+            external,
+            certificate,
+            claim,
+            ("apps/web/deployment.yaml", &text),
+        ]);
+        let (code, report) = validate_json(dir.path());
+        let references: Vec<_> = findings(&report)
+            .into_iter()
+            .filter(|f| f.0 == "manifest-reference")
+            .collect();
+        assert_eq!(
+            (code, references.len()),
+            (want, want as usize),
+            "{secret}: {report:#}"
+        );
+    }
+}
