@@ -10,27 +10,6 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
 use serde_json::Value;
 
-/// String formats Port defines, beyond those JSON Schema knows.
-pub const PORT_FORMATS: &[&str] = &[
-    "date-time",
-    "url",
-    "email",
-    "ipv4",
-    "ipv6",
-    "timer",
-    "yaml",
-    "markdown",
-    "user",
-    "team",
-    "proto",
-    "entity",
-    "uri",
-    "date",
-    "time",
-    "uuid",
-    "hostname",
-];
-
 /// Compile a schema with portolan's format checks; the error is the compiler's message.
 pub fn compile(schema: &Value) -> Result<Validator, String> {
     jsonschema::options()

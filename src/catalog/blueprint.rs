@@ -334,11 +334,6 @@ impl Blueprint {
         blueprint.value = value;
         (blueprint, findings)
     }
-
-    /// Whether the blueprint declares a property, relation or derived property `key`.
-    pub fn declares_property(&self, key: &str) -> bool {
-        self.properties.contains_key(key)
-    }
 }
 
 fn section<'a>(

@@ -150,29 +150,10 @@ impl Registry {
                 served.join(", ")
             ));
         }
-        let lower = kind.to_lowercase();
-        let known: Vec<String> = bundle::keys()
-            .filter_map(|key| {
-                let mut parts = key.rsplitn(3, '/');
-                let (k, version, g) = (parts.next()?, parts.next()?, parts.next()?);
-                let g = if g == "core" { "" } else { g };
-                (k == lower).then(|| {
-                    if g.is_empty() {
-                        version.to_owned()
-                    } else {
-                        format!("{g}/{version}")
-                    }
-                })
-            })
-            .collect();
-        let same_group: Vec<&String> = known
-            .iter()
-            .filter(|v| split_api_version(v).0 == group)
-            .collect();
-        match (same_group.first(), known.first()) {
-            (Some(v), _) => Some(format!("portolan knows {kind} as `apiVersion: {v}`")),
-            (None, Some(v)) => Some(format!("portolan knows {kind} as `apiVersion: {v}`")),
-            (None, None) => None,
-        }
+        let known = bundle::api_versions_of(kind);
+        let same_group = known.iter().find(|v| split_api_version(v).0 == group);
+        same_group
+            .or(known.first())
+            .map(|v| format!("portolan knows {kind} as `apiVersion: {v}`"))
     }
 }
