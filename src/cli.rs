@@ -64,6 +64,38 @@ Examples:
   portolan diff origin/main HEAD --format json")]
     Diff(DiffArgs),
 
+    /// Create something from a template: a service, the catalog entity of an existing one…
+    #[command(after_help = "\
+Examples:
+  portolan new service --set name=checkout --set system=Cart
+  portolan new service --set name=checkout --set system=Cart --set language=rust --dry-run
+  portolan new service --values checkout.yaml --no-input
+  portolan new register --set name=legacy-billing --set app=billing
+
+On a terminal, portolan asks for each input not given; otherwise (CI, a hook, --no-input) a
+missing input is an error that names it. The change is validated with the catalog and the
+manifests before anything is written; a failed run writes nothing.
+Exit codes: 0 written (or shown with --dry-run), 1 the change would be invalid, 2 could not run.")]
+    New(NewArgs),
+
+    /// List the templates and their inputs.
+    #[command(after_help = "\
+Examples:
+  portolan templates
+  portolan templates --format json")]
+    Templates(TemplatesArgs),
+
+    /// Make a Git repository (or a new folder) a platform repository.
+    #[command(after_help = "\
+Examples:
+  portolan init --set repo=acme/platform           here
+  portolan init platform --set repo=acme/platform  in a new folder ./platform
+  portolan init --set environments=dev,staging,prod --dry-run
+
+Writes portolan.yaml, blueprints/ (the built-ins, to edit), catalog/, the Argo CD bootstrap,
+a CI workflow that validates pull requests and a pre-commit configuration.")]
+    Init(InitArgs),
+
     /// Manage the Git hooks that run portolan.
     #[command(after_help = "\
 Examples:
@@ -178,4 +210,96 @@ pub enum DiffFormat {
     Human,
     /// A versioned JSON report.
     Json,
+}
+
+/// How a template run is given its inputs and what it does with the result.
+#[derive(Debug, Args)]
+pub struct RunOptions {
+    /// Set an input: `--set name=checkout` (repeatable; read as the input's type).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub set: Vec<(String, String)>,
+
+    /// Read inputs from a YAML or JSON file (`--set` wins over it).
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+
+    /// The time the run happens at (RFC 3339, default: now); recorded, so a run can be
+    /// repeated exactly.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Show the files and a unified diff; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Never ask: a missing input is an error (the default when not on a terminal).
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChangeFormat::Human)]
+    pub format: ChangeFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The template (`portolan templates` lists them).
+    pub template: String,
+
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to make a platform repository (default: the current one); created if
+    /// missing, with `git init` when it is not in a Git repository.
+    pub path: Option<PathBuf>,
+
+    /// Set an input of the `platform` template (repo, environments, team, branch…).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub set: Vec<(String, String)>,
+
+    /// Show the files; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Never ask: a missing input is an error (the default when not on a terminal).
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChangeFormat::Human)]
+    pub format: ChangeFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChangeFormat {
+    /// The files, a unified diff (with --dry-run) and a summary.
+    Human,
+    /// A versioned JSON report of the change.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => {
+            Ok((key.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("`{text}` is not KEY=VALUE (e.g. `--set name=checkout`)")),
+    }
 }

@@ -10,13 +10,13 @@ use crate::schema;
 use crate::source::parse::{parse_bytes, Format};
 use crate::source::spans::Target;
 use crate::source::Source;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Where the settings live, relative to the platform root.
 pub const CONFIG_FILE: &str = "portolan.yaml";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Config {
     pub version: u32,
@@ -30,7 +30,7 @@ pub struct Config {
 }
 
 /// Where Kubernetes and GitOps manifests live, and extra schemas for them.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ManifestsConfig {
     /// Folders searched for manifests (missing ones are skipped).
@@ -49,34 +49,34 @@ impl Default for ManifestsConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct CatalogConfig {
     pub roots: Vec<String>,
     pub exclude: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct BlueprintsConfig {
     pub dir: String,
     pub builtins: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct TemplatesConfig {
     pub dir: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct GitConfig {
     pub base: Option<String>,
     pub branch_prefix: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct GithubConfig {
     pub api_url: String,

@@ -135,6 +135,39 @@ impl Repo {
         Ok(Snapshot::new(self, files, format!("revision `{rev}`")))
     }
 
+    /// Which of `paths` (relative to the platform root) hold changes that are not
+    /// committed: modified, staged, or untracked. A plan that would touch one of them
+    /// stops, so a user's work in progress is never overwritten.
+    pub fn uncommitted(&self, paths: &[&str]) -> Result<Vec<String>, GitError> {
+        let repo = self.open()?;
+        let mut dirty = Vec::new();
+        for path in paths {
+            let top_path = if self.prefix.is_empty() {
+                (*path).to_owned()
+            } else {
+                format!("{}/{path}", self.prefix)
+            };
+            let status = match repo.status_file(Path::new(&top_path)) {
+                Ok(status) => status,
+                // Not in the index, HEAD or the working tree: nothing to lose.
+                Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
+                Err(e) => return Err(e.into()),
+            };
+            if !(status.is_empty() || status == git2::Status::CURRENT || status.is_ignored()) {
+                dirty.push((*path).to_owned());
+            }
+        }
+        Ok(dirty)
+    }
+
+    /// `owner/name` of the `origin` remote when it is on a GitHub-like host
+    /// (`https://host/owner/name(.git)` or `git@host:owner/name.git`).
+    pub fn origin_repo(&self) -> Option<String> {
+        let repo = self.open().ok()?;
+        let remote = repo.find_remote("origin").ok()?;
+        owner_and_name(remote.url().ok()?)
+    }
+
     /// A top-level path relative to the platform root, if it is under it.
     fn relative(&self, path: &str) -> Option<String> {
         if self.prefix.is_empty() {
@@ -144,6 +177,29 @@ impl Repo {
             .strip_prefix('/')
             .map(str::to_owned)
     }
+}
+
+/// `owner/name` from a remote URL, if it has that shape.
+pub fn owner_and_name(url: &str) -> Option<String> {
+    let url = url.trim_end_matches('/').trim_end_matches(".git");
+    let path = if let Some((_, rest)) = url.split_once("://") {
+        rest.split_once('/')?.1
+    } else {
+        url.split_once(':')?.1
+    };
+    let mut parts = path.rsplitn(3, '/');
+    let name = parts.next().filter(|s| !s.is_empty())?;
+    let owner = parts.next().filter(|s| !s.is_empty())?;
+    Some(format!("{owner}/{name}"))
+}
+
+/// Make `dir` a Git repository, unless it is already inside one.
+pub fn init_if_needed(dir: &Path) -> Result<bool, GitError> {
+    if git2::Repository::discover(dir).is_ok() {
+        return Ok(false);
+    }
+    git2::Repository::init(dir)?;
+    Ok(true)
 }
 
 /// Regular files only: symbolic links (0o120000) and submodules (0o160000) are not

@@ -10,6 +10,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod catalog;
+pub mod changeset;
 pub mod checks;
 pub mod cli;
 pub mod commands;
@@ -23,3 +24,5 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod synth;
+pub mod template;
+pub mod time;

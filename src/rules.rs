@@ -194,6 +194,16 @@ Secret.\n\nFix: correct the reference, or add what it refers to.";
 `<plural>.<group>` and it has exactly one referenceable version; a document with only one of \
 `apiVersion` and `kind`; a CustomResourceDefinition whose schema cannot be used.\n\nFix: \
 follow the message.";
+    TEMPLATE_INVALID = "template-invalid", Error,
+        "a template in the repository cannot run",
+        "A repository's templates (`templates/<name>/template.yaml` and its files) are checked \
+like the catalog, so a broken template fails review instead of failing the developer who runs \
+it: `template.yaml` must have the shape of DESIGN.md §6 (name, operation, inputs as JSON \
+Schema, preconditions, steps of the kinds render, write, delete and entity), every \
+expression and every `.jinja` file must compile, `render: from` must name a folder of the \
+template, the inputs schema must compile, and an `entity: upsert` must name a blueprint that \
+exists.\n\nFix: follow the message; `portolan new TEMPLATE --dry-run` shows what the template \
+would write.";
 }
 
 /// The rule with this id.

@@ -133,6 +133,12 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
         ));
     }
 
+    let (template_files, template_findings) =
+        crate::template::check::check(source, &catalog.config, &catalog.blueprints);
+    catalog.files_read += template_files.len();
+    catalog.files.extend(template_files);
+    diagnostics.extend(template_findings);
+
     positions::resolve(&catalog.files, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Loaded {

@@ -1,10 +1,14 @@
 //! One file per verb; this module dispatches and defines the error every command
 //! returns, whose kind decides the exit code.
 
+pub mod change;
 pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod hook;
+pub mod init;
+pub mod new;
+pub mod templates;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -68,6 +72,9 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::Completions(args) => completions::run(args, printer),
         Command::Hook(args) => hook::run(args, printer),
         Command::Diff(args) => diff::run(args, printer),
+        Command::New(args) => new::run(args, printer),
+        Command::Templates(args) => templates::run(args, printer),
+        Command::Init(args) => init::run(args, printer),
     }
 }
 

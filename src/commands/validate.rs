@@ -124,7 +124,7 @@ fn render(
 /// What identifies a finding across revisions (DESIGN.md §5): its rule, blueprint,
 /// entity and pointer — and its file, for findings that name no entity (a parse error),
 /// so that one file's old error does not hide another file's new one.
-type Key = (
+pub type Key = (
     &'static str,
     Option<String>,
     Option<String>,
@@ -132,7 +132,7 @@ type Key = (
     Option<String>,
 );
 
-fn key(d: &Diagnostic) -> Key {
+pub fn key(d: &Diagnostic) -> Key {
     let file = if d.entity.is_none() {
         d.place.file.clone()
     } else {

@@ -45,41 +45,46 @@ fn line_column(place: &Place) -> (Option<usize>, Option<usize>) {
     )
 }
 
+fn json_diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+    let (line, column) = line_column(&d.place);
+    JsonDiagnostic {
+        severity: d.severity.as_str(),
+        rule: d.rule.id,
+        file: d.place.file.as_deref(),
+        line,
+        column,
+        blueprint: d.blueprint.as_deref(),
+        entity: d.entity.as_deref(),
+        pointer: d.pointer(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) = line_column(&r.place);
+                JsonRelated {
+                    file: r.place.file.as_deref(),
+                    line,
+                    column,
+                    message: &r.message,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Findings in the report's shape, for other JSON reports that carry them.
+pub fn diagnostics_value(diagnostics: &[Diagnostic]) -> serde_json::Value {
+    let list: Vec<JsonDiagnostic<'_>> = diagnostics.iter().map(json_diagnostic).collect();
+    serde_json::to_value(list).unwrap_or_default()
+}
+
 /// Render the report as pretty JSON with a final newline.
 pub fn render(diagnostics: &[Diagnostic], summary: Summary) -> String {
     let report = Report {
         version: VERSION,
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| {
-                let (line, column) = line_column(&d.place);
-                JsonDiagnostic {
-                    severity: d.severity.as_str(),
-                    rule: d.rule.id,
-                    file: d.place.file.as_deref(),
-                    line,
-                    column,
-                    blueprint: d.blueprint.as_deref(),
-                    entity: d.entity.as_deref(),
-                    pointer: d.pointer(),
-                    message: &d.message,
-                    help: d.help.as_deref(),
-                    related: d
-                        .related
-                        .iter()
-                        .map(|r| {
-                            let (line, column) = line_column(&r.place);
-                            JsonRelated {
-                                file: r.place.file.as_deref(),
-                                line,
-                                column,
-                                message: &r.message,
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect(),
+        diagnostics: diagnostics.iter().map(json_diagnostic).collect(),
         summary,
     };
     // Serializing plain structs of strings and numbers cannot fail.

@@ -4,9 +4,11 @@
 //! and writes results to stdout and status to stderr. Each format is one module that
 //! turns findings into text.
 
+pub mod changes;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod prompt;
 pub mod sarif;
 
 use crate::cli::ColorChoice;

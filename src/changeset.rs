@@ -1,0 +1,562 @@
+//! Planned file changes: the only way portolan writes (DESIGN.md §4).
+//!
+//! Every write path builds a [`Changeset`], checks it against the repository
+//! ([`Changeset::prepare`]: paths stay inside, no case-only collisions, no symbolic
+//! link out, no overwrite the template did not ask for, no uncommitted user edits
+//! touched), validates the catalog with it overlaid ([`Overlay`]), and only then
+//! applies it ([`apply`]): every file is written to a temporary file beside its
+//! destination first and renamed into place once all of them exist, so a failure
+//! leaves nothing half-written.
+
+use crate::git::Repo;
+use crate::source::Source;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// One planned change to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Create or replace the file. `overwrite` says an existing file may be replaced.
+    Write { content: Vec<u8>, overwrite: bool },
+    Delete,
+}
+
+/// Why a plan cannot be applied; said with what to do next.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct ChangeError {
+    pub message: String,
+    pub hint: String,
+}
+
+impl ChangeError {
+    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        ChangeError {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// Planned changes by path (relative to the platform root, `/`-separated).
+#[derive(Debug, Default, Clone)]
+pub struct Changeset {
+    changes: BTreeMap<String, Change>,
+}
+
+impl Changeset {
+    pub fn new() -> Self {
+        Changeset::default()
+    }
+
+    /// Plan to write `content` at `path`. Writing one path twice in one plan is an
+    /// error: two steps disagree about a file.
+    pub fn write(
+        &mut self,
+        path: &str,
+        content: Vec<u8>,
+        overwrite: bool,
+    ) -> Result<(), ChangeError> {
+        let path = safe_path(path)?;
+        if self.changes.contains_key(&path) {
+            return Err(ChangeError::new(
+                format!("two steps write `{path}`"),
+                "give each step its own files, or use `when:` so only one of them runs",
+            ));
+        }
+        self.changes
+            .insert(path, Change::Write { content, overwrite });
+        Ok(())
+    }
+
+    /// Replace a planned write (a later step editing what an earlier one wrote).
+    pub fn replace(&mut self, path: &str, content: Vec<u8>) -> Result<(), ChangeError> {
+        let path = safe_path(path)?;
+        let overwrite = match self.changes.get(&path) {
+            Some(Change::Write { overwrite, .. }) => *overwrite,
+            _ => true,
+        };
+        self.changes
+            .insert(path, Change::Write { content, overwrite });
+        Ok(())
+    }
+
+    /// Plan to delete `path`.
+    pub fn delete(&mut self, path: &str) -> Result<(), ChangeError> {
+        let path = safe_path(path)?;
+        self.changes.insert(path, Change::Delete);
+        Ok(())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Change> {
+        self.changes.get(path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Change)> {
+        self.changes.iter().map(|(p, c)| (p.as_str(), c))
+    }
+
+    /// Check the plan against the repository and say, per file, what it does.
+    ///
+    /// `root` is the platform root on disk when the plan is for the working tree
+    /// (`None` when it is committed elsewhere, as with `--pr`); `repo` enables the
+    /// check for uncommitted edits. Writes that change nothing are dropped.
+    pub fn prepare(
+        &self,
+        base: &dyn Source,
+        root: Option<&Path>,
+        repo: Option<&Repo>,
+    ) -> Result<Vec<FileChange>, ChangeError> {
+        self.check_case_collisions(base)?;
+        let mut planned = Vec::new();
+        let mut refused = Vec::new();
+        for (path, change) in &self.changes {
+            if let Some(root) = root {
+                check_no_symlink(root, path)?;
+            }
+            let old = if base.exists(path) {
+                Some(base.read(path).map_err(|e| {
+                    ChangeError::new(
+                        format!("cannot read `{path}`: {e}"),
+                        "check the file's permissions",
+                    )
+                })?)
+            } else {
+                None
+            };
+            match (change, old) {
+                (Change::Write { content, .. }, None) => planned.push(FileChange {
+                    path: path.clone(),
+                    kind: ChangeKind::Create,
+                    old: None,
+                    new: Some(content.clone()),
+                }),
+                (Change::Write { content, overwrite }, Some(old)) => {
+                    let content = keep_line_endings(&old, content);
+                    if content == old {
+                        continue;
+                    }
+                    if !overwrite {
+                        refused.push(path.clone());
+                        continue;
+                    }
+                    planned.push(FileChange {
+                        path: path.clone(),
+                        kind: ChangeKind::Modify,
+                        old: Some(old),
+                        new: Some(content),
+                    });
+                }
+                (Change::Delete, Some(old)) => planned.push(FileChange {
+                    path: path.clone(),
+                    kind: ChangeKind::Delete,
+                    old: Some(old),
+                    new: None,
+                }),
+                (Change::Delete, None) => {}
+            }
+        }
+        if !refused.is_empty() {
+            return Err(ChangeError::new(
+                format!(
+                    "the plan would overwrite {} existing file{}: {}",
+                    refused.len(),
+                    plural(refused.len()),
+                    list(&refused)
+                ),
+                "nothing was written; move or remove those files, or choose other inputs (a template overwrites only files it marks `overwrite: true`)",
+            ));
+        }
+        if let Some(repo) = repo {
+            let touched: Vec<&str> = planned
+                .iter()
+                .filter(|c| c.kind != ChangeKind::Create)
+                .map(|c| c.path.as_str())
+                .collect();
+            let dirty = repo.uncommitted(&touched).map_err(|e| {
+                ChangeError::new(e.to_string(), "check the repository with `git status`")
+            })?;
+            if !dirty.is_empty() {
+                return Err(ChangeError::new(
+                    format!(
+                        "uncommitted changes in {} file{} the plan would change: {}",
+                        dirty.len(),
+                        plural(dirty.len()),
+                        list(&dirty)
+                    ),
+                    "nothing was written; commit or stash your changes (`git stash`), then run again",
+                ));
+            }
+        }
+        Ok(planned)
+    }
+
+    /// Paths that differ only by case, within the plan or from a file that exists:
+    /// on macOS and Windows they are one file.
+    fn check_case_collisions(&self, base: &dyn Source) -> Result<(), ChangeError> {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        for path in self.changes.keys() {
+            if let Some(other) = seen.insert(path.to_lowercase(), path) {
+                return Err(case_error(path, other));
+            }
+            dirs.insert(path.rsplit_once('/').map_or("", |(d, _)| d));
+        }
+        for dir in dirs {
+            let existing = if dir.is_empty() {
+                Vec::new()
+            } else {
+                base.files_under(dir).unwrap_or_default()
+            };
+            for file in existing {
+                if let Some(planned) = seen.get(&file.to_lowercase()) {
+                    if *planned != file {
+                        return Err(case_error(planned, &file));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn case_error(a: &str, b: &str) -> ChangeError {
+    ChangeError::new(
+        format!("`{a}` and `{b}` differ only by case"),
+        "they would be one file on macOS and Windows; choose a name that differs in more than case",
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn list(paths: &[String]) -> String {
+    paths
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What one planned change does to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    Create,
+    Modify,
+    Delete,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Create => "create",
+            ChangeKind::Modify => "modify",
+            ChangeKind::Delete => "delete",
+        }
+    }
+}
+
+/// One file's change, with its contents before and after, for diffs and writing.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub path: String,
+    pub kind: ChangeKind,
+    pub old: Option<Vec<u8>>,
+    pub new: Option<Vec<u8>>,
+}
+
+/// A path a template may write: relative, `/`-separated, inside the repository, not
+/// in `.git`. Returned normalized (`./a//b` → `a/b`).
+pub fn safe_path(raw: &str) -> Result<String, ChangeError> {
+    let hint = "a template writes only inside the repository: use a relative path without `..`";
+    if raw.contains('\0') || raw.contains('\\') {
+        return Err(ChangeError::new(
+            format!("`{}` is not a usable path", raw.escape_debug()),
+            "use `/` to separate folders, and no control characters",
+        ));
+    }
+    if raw.starts_with('/') || raw.get(1..2) == Some(":") {
+        return Err(ChangeError::new(format!("`{raw}` is an absolute path"), hint));
+    }
+    let mut parts = Vec::new();
+    for part in raw.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(ChangeError::new(
+                    format!("`{raw}` leaves the repository"),
+                    hint,
+                ))
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.is_empty() {
+        return Err(ChangeError::new(
+            format!("`{raw}` names no file"),
+            "a path that renders empty skips a file in `render:`; in `write:` give a file name",
+        ));
+    }
+    if parts[0].eq_ignore_ascii_case(".git") {
+        return Err(ChangeError::new(
+            format!("`{raw}` is inside `.git`"),
+            "templates never write Git's own files",
+        ));
+    }
+    Ok(parts.join("/"))
+}
+
+/// Refuse a path whose existing part goes through a symbolic link (one that leaves the
+/// repository, or any link at the file itself: writing would replace the link).
+fn check_no_symlink(root: &Path, path: &str) -> Result<(), ChangeError> {
+    if !root.exists() {
+        return Ok(()); // a folder still to be made holds no links
+    }
+    let canonical_root = root.canonicalize().map_err(|e| {
+        ChangeError::new(
+            format!("cannot resolve `{}`: {e}", root.display()),
+            "check that the folder exists",
+        )
+    })?;
+    let mut current = root.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        current.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&current) else {
+            return Ok(()); // the rest does not exist yet
+        };
+        if meta.file_type().is_symlink() {
+            let last = i + 1 == parts.len();
+            let inside = current
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_root));
+            if last || !inside {
+                return Err(ChangeError::new(
+                    format!(
+                        "`{path}` goes through the symbolic link `{}`{}",
+                        parts[..=i].join("/"),
+                        if inside { "" } else { ", which leaves the repository" }
+                    ),
+                    "portolan does not write through symbolic links; replace the link with a folder or file",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// New content for a file with CRLF line endings gets CRLF too.
+fn keep_line_endings(old: &[u8], new: &[u8]) -> Vec<u8> {
+    let crlf = old.windows(2).any(|w| w == b"\r\n");
+    if !crlf || new.windows(2).any(|w| w == b"\r\n") {
+        return new.to_vec();
+    }
+    let mut out = Vec::with_capacity(new.len() + new.len() / 20);
+    for &b in new {
+        if b == b'\n' {
+            out.push(b'\r');
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Write prepared changes under `root`, atomically per file and all-or-nothing for the
+/// writing phase: temporary files first, renames last; on failure the temporary files
+/// and the folders made for them are removed.
+pub fn apply(root: &Path, changes: &[FileChange]) -> io::Result<()> {
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let result = stage(root, changes, &mut created_dirs, &mut staged);
+    if let Err(error) = result {
+        for (temp, _) in &staged {
+            let _ = std::fs::remove_file(temp);
+        }
+        for dir in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        return Err(error);
+    }
+    for (temp, destination) in &staged {
+        std::fs::rename(temp, destination)?;
+    }
+    for change in changes.iter().filter(|c| c.kind == ChangeKind::Delete) {
+        match std::fs::remove_file(root.join(&change.path)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn stage(
+    root: &Path,
+    changes: &[FileChange],
+    created_dirs: &mut Vec<PathBuf>,
+    staged: &mut Vec<(PathBuf, PathBuf)>,
+) -> io::Result<()> {
+    use std::io::Write;
+    for change in changes {
+        let Some(content) = &change.new else {
+            continue;
+        };
+        let destination = root.join(&change.path);
+        if let Some(parent) = destination.parent() {
+            let mut missing = Vec::new();
+            let mut dir = parent;
+            while !dir.exists() {
+                missing.push(dir.to_path_buf());
+                match dir.parent() {
+                    Some(up) => dir = up,
+                    None => break,
+                }
+            }
+            std::fs::create_dir_all(parent)?;
+            created_dirs.extend(missing.into_iter().rev());
+        }
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = destination.with_file_name(format!(".{name}.portolan-{}", std::process::id()));
+        let mut file = std::fs::File::create(&temp)?;
+        staged.push((temp.clone(), destination.clone()));
+        file.write_all(content)?;
+        file.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(&destination) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+    }
+    Ok(())
+}
+
+/// A source with a changeset laid over it: what the repository will hold once the plan
+/// is applied, for validation before anything is written.
+pub struct Overlay<'a> {
+    base: &'a dyn Source,
+    changes: &'a Changeset,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a dyn Source, changes: &'a Changeset) -> Self {
+        Overlay { base, changes }
+    }
+}
+
+impl Source for Overlay<'_> {
+    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        let mut files: BTreeSet<String> = self.base.files_under(dir)?.into_iter().collect();
+        let prefix = if dir.is_empty() || dir == "." {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
+        for (path, change) in &self.changes.changes {
+            if !path.starts_with(&prefix) || is_hidden(&path[prefix.len()..]) {
+                continue;
+            }
+            match change {
+                Change::Write { .. } => files.insert(path.clone()),
+                Change::Delete => files.remove(path),
+            };
+        }
+        Ok(files.into_iter().collect())
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        match self.changes.changes.get(path) {
+            Some(Change::Write { content, .. }) => Ok(content.clone()),
+            Some(Change::Delete) => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{path} is deleted by the plan"),
+            )),
+            None => self.base.read(path),
+        }
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        match self.changes.changes.get(path) {
+            Some(Change::Write { .. }) => true,
+            Some(Change::Delete) => false,
+            None => self.base.exists(path),
+        }
+    }
+}
+
+/// Hidden files are not part of the catalog on disk either (the working tree skips
+/// them), so the overlay skips them too: `.portolan/answers` stays out of the catalog.
+fn is_hidden(relative: &str) -> bool {
+    Path::new(relative)
+        .components()
+        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Worktree;
+
+    #[test]
+    fn refuses_paths_that_leave_the_repository() {
+        for bad in ["../x", "/etc/passwd", "a/../../b", "C:/x", ".git/config", "", "a\\b"] {
+            assert!(safe_path(bad).is_err(), "{bad}");
+        }
+        assert_eq!(safe_path("./a//b/").unwrap(), "a/b");
+    }
+
+    #[test]
+    fn plans_then_applies_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("keep.txt"), "mine\r\n").unwrap();
+        let source = Worktree::new(dir.path());
+        let mut plan = Changeset::new();
+        plan.write("a/b/new.txt", b"new\n".to_vec(), false).unwrap();
+        plan.write("keep.txt", b"theirs\n".to_vec(), false).unwrap();
+        let refused = plan.prepare(&source, Some(dir.path()), None).unwrap_err();
+        assert!(refused.message.contains("keep.txt"), "{refused}");
+
+        let mut plan = Changeset::new();
+        plan.write("a/b/new.txt", b"new\n".to_vec(), false).unwrap();
+        plan.write("keep.txt", b"theirs\n".to_vec(), true).unwrap();
+        let changes = plan.prepare(&source, Some(dir.path()), None).unwrap();
+        apply(dir.path(), &changes).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(), "theirs\r\n");
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/b/new.txt")).unwrap(), "new\n");
+        // Applying the same plan again changes nothing.
+        assert!(plan.prepare(&source, Some(dir.path()), None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn refuses_case_collisions_and_symlinks_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/README.md"), "x").unwrap();
+        let source = Worktree::new(dir.path());
+        let mut plan = Changeset::new();
+        plan.write("docs/readme.md", b"y".to_vec(), true).unwrap();
+        assert!(plan.prepare(&source, Some(dir.path()), None).is_err());
+
+        let outside = tempfile::tempdir().unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("out")).unwrap();
+        let mut plan = Changeset::new();
+        plan.write("out/x.txt", b"y".to_vec(), false).unwrap();
+        #[cfg(unix)]
+        assert!(plan.prepare(&source, Some(dir.path()), None).is_err());
+        assert!(!outside.path().join("x.txt").exists());
+    }
+}

@@ -1,0 +1,247 @@
+//! The write path every template command shares (DESIGN.md §4): plan a run, validate
+//! the catalog and manifests with the plan overlaid, then show it (`--dry-run`) or
+//! apply it. A run that fails at any point has written nothing.
+
+use super::validate::key;
+use super::{CommandError, Outcome};
+use crate::catalog::{self, loader_error_message, LoadOptions};
+use crate::changeset::{self, ChangeError, Changeset, FileChange, Overlay};
+use crate::cli::ChangeFormat;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::git::Repo;
+use crate::output::prompt::TerminalPrompter;
+use crate::output::{changes, human, Printer};
+use crate::source::parse::{parse_bytes, Format};
+use crate::source::{Source, Worktree};
+use crate::template::inputs::{Given, Prompter};
+use crate::template::plan::{self, PlanError, Run};
+use crate::template::{self, Template};
+use crate::time::Instant;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One template run, as the command line asked for it.
+pub struct Request {
+    pub root: PathBuf,
+    pub template: String,
+    pub given: Given,
+    pub now: Option<String>,
+    pub dry_run: bool,
+    pub no_input: bool,
+    pub format: ChangeFormat,
+    /// The entity a day-2 template runs on.
+    pub entity: Option<(String, String)>,
+}
+
+/// Files a command adds to the plan besides the template's (init's blueprints).
+pub type Extra = Box<dyn FnOnce(&mut Changeset) -> Result<(), ChangeError>>;
+
+/// Plan, validate, then show or apply one template run.
+pub fn execute(
+    request: Request,
+    extra: Option<Extra>,
+    printer: &Printer,
+) -> Result<Outcome, CommandError> {
+    let root = request.root.clone();
+    let source: Arc<dyn Source + Send + Sync> = Arc::new(Worktree::new(&root));
+    let options = LoadOptions {
+        keep_values: true,
+        ..LoadOptions::default()
+    };
+    let loaded = catalog::load(source.as_ref(), options).map_err(loader_error_message)?;
+    let before: HashSet<_> = loaded.diagnostics.iter().map(key).collect();
+    let catalog = Arc::new(loaded.catalog);
+
+    let templates = template::all(source.as_ref(), &catalog.config).map_err(|e| {
+        CommandError::new(e.to_string())
+            .hint("`portolan validate` locates the problem in the template")
+    })?;
+    let template = template::find(templates, &request.template).map_err(|hint| {
+        CommandError::new(format!("there is no template `{}`", request.template)).hint(hint)
+    })?;
+    let files = template.files(source.as_ref())?;
+    let repo = Repo::discover(&root).ok();
+    let platform_repo = catalog
+        .config
+        .github
+        .repo
+        .clone()
+        .or_else(|| repo.as_ref().and_then(Repo::origin_repo));
+    let now = match &request.now {
+        Some(text) => Instant::parse(text).map_err(|e| {
+            CommandError::new(e).hint("--now takes a time like 2026-11-29T18:00:00Z")
+        })?,
+        None => Instant::now(),
+    };
+    let prompter = TerminalPrompter::when_interactive(request.no_input);
+    let run = Run {
+        catalog: Arc::clone(&catalog),
+        source: Arc::clone(&source),
+        platform_repo,
+        given: request.given,
+        now,
+        entity: request.entity,
+        prompter: prompter.as_ref().map(|p| p as &dyn Prompter),
+    };
+    let mut planned = plan::plan(&template, &files, run).map_err(|e| plan_error(&template, e))?;
+    if let Some(extra) = extra {
+        extra(&mut planned.changes).map_err(change_error)?;
+    }
+
+    // Validate the repository as it will be: only what this change brings counts.
+    let overlay = Overlay::new(source.as_ref(), &planned.changes);
+    let after = catalog::load(&overlay, LoadOptions::default()).map_err(|e| {
+        let mut error = loader_error_message(e);
+        error.message = format!("the change would break {}", error.message);
+        error.hint = Some("nothing was written; the template writes an invalid portolan.yaml".into());
+        error
+    })?;
+    let brought: Vec<Diagnostic> = after
+        .diagnostics
+        .into_iter()
+        .filter(|d| !before.contains(&key(d)))
+        .collect();
+    let errors = brought.iter().filter(|d| d.severity == Severity::Error).count();
+    let prepared = if errors == 0 {
+        let repo_for_dirty = if request.dry_run { None } else { repo.as_ref() };
+        planned
+            .changes
+            .prepare(source.as_ref(), Some(&root), repo_for_dirty)
+            .map_err(change_error)?
+    } else {
+        Vec::new()
+    };
+    let recorded = planned.inputs.recordable();
+    let report = changes::Report {
+        template: &template.spec.name,
+        dry_run: request.dry_run || errors > 0,
+        run_key: &planned.run_key,
+        now: &planned.now,
+        inputs: &recorded,
+        changes: &prepared,
+        diagnostics: &brought,
+    };
+
+    if errors > 0 {
+        match request.format {
+            ChangeFormat::Json => printer.result(&changes::json(&report))?,
+            ChangeFormat::Human => printer.result(&human::render_findings(
+                &brought,
+                &after.catalog.files,
+                printer.stdout_colored(),
+            ))?,
+        }
+        printer.message(&format!(
+            "error: `{}` would make the repository invalid ({errors} error{}); nothing was written\nhint: the findings above come from the files the template would write; fix the inputs or the template\n",
+            template.spec.name,
+            if errors == 1 { "" } else { "s" }
+        ))?;
+        return Ok(Outcome::Invalid);
+    }
+
+    if !request.dry_run {
+        changeset::apply(&root, &prepared).map_err(|e| {
+            CommandError::new(format!("cannot write the change: {e}"))
+                .hint("nothing was left half-written; check the folder's permissions and free space, then run again")
+        })?;
+    }
+    match request.format {
+        ChangeFormat::Json => printer.result(&changes::json(&report))?,
+        ChangeFormat::Human => {
+            let colored = printer.stdout_colored();
+            let mut text = String::new();
+            if !brought.is_empty() {
+                text.push_str(&human::render_findings(&brought, &after.catalog.files, colored));
+            }
+            text.push_str(&changes::tree(&prepared, colored));
+            if request.dry_run {
+                text.push_str(&changes::diff(&prepared, colored));
+            }
+            printer.result(&text)?;
+            printer.message(&summary(&template, &prepared, request.dry_run, &root))?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &Path) -> String {
+    let n = prepared.len();
+    let files = format!("{n} file{}", if n == 1 { "" } else { "s" });
+    if n == 0 {
+        return format!("`{}`: nothing to change; the repository already has it\n", template.spec.name);
+    }
+    if dry_run {
+        format!("`{}` would write {files}; nothing was written (--dry-run)\n", template.spec.name)
+    } else {
+        format!(
+            "`{}` wrote {files} in {}\nnext: review with `git status` and `git diff`, then commit\n",
+            template.spec.name,
+            root.display()
+        )
+    }
+}
+
+fn change_error(e: ChangeError) -> CommandError {
+    CommandError::new(e.message).hint(e.hint)
+}
+
+fn plan_error(template: &Template, e: PlanError) -> CommandError {
+    match e {
+        PlanError::Inputs(e) => {
+            let message = if e.problems.len() == 1 {
+                e.problems[0].clone()
+            } else {
+                format!(
+                    "{} problems with the inputs of `{}`:\n  - {}",
+                    e.problems.len(),
+                    template.spec.name,
+                    e.problems.join("\n  - ")
+                )
+            };
+            CommandError::new(message).hint(e.hint)
+        }
+        PlanError::Precondition(message) => {
+            CommandError::new(format!("`{}` cannot run: {message}", template.spec.name))
+                .hint("nothing was written")
+        }
+        PlanError::Step {
+            step,
+            kind,
+            message,
+            hint,
+        } => CommandError::new(format!(
+            "step {step} (`{kind}`) of `{}` ({}) failed: {message}",
+            template.spec.name, template.path
+        ))
+        .hint(format!("{hint}; nothing was written")),
+        PlanError::Change(e) => change_error(e),
+    }
+}
+
+/// `--values FILE`: a YAML or JSON mapping of inputs.
+pub fn read_values(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>, CommandError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        CommandError::new(format!("cannot read `{}`: {e}", path.display()))
+            .hint("--values takes a YAML or JSON file of inputs")
+    })?;
+    let format = Format::of_path(&path.to_string_lossy()).unwrap_or(Format::Yaml);
+    let parsed = parse_bytes(bytes, format);
+    if let Some(error) = parsed.errors.first() {
+        return Err(CommandError::new(format!(
+            "`{}` is not valid: {}",
+            path.display(),
+            error.message
+        ))
+        .hint("--values takes a YAML or JSON mapping, like `name: checkout`"));
+    }
+    match parsed.documents.into_iter().next().map(|d| d.value) {
+        Some(serde_json::Value::Object(map)) => Ok(map),
+        None => Ok(serde_json::Map::new()),
+        Some(_) => Err(CommandError::new(format!(
+            "`{}` is not a mapping of inputs",
+            path.display()
+        ))
+        .hint("write one `input: value` per line")),
+    }
+}

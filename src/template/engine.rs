@@ -1,0 +1,332 @@
+//! The minijinja environment templates render with, and the context they see.
+//!
+//! Undefined values are errors when printed (a typo in a file must not become an empty
+//! string in a manifest) and false when tested (`when:`, `{% if %}`, `is defined`):
+//! minijinja's `SemiStrict` behaviour. Nothing is HTML-escaped; trailing newlines are
+//! kept, since files end with one.
+
+use crate::catalog::Catalog;
+use crate::source::Source;
+use minijinja::value::{Enumerator, Object, ObjectRepr, Serde, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+/// A rendering failure: what went wrong, and on which line of the text when known.
+#[derive(Debug, Clone)]
+pub struct RenderError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{} (line {line})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl From<Error> for RenderError {
+    fn from(e: Error) -> Self {
+        let message = match (e.kind(), e.detail()) {
+            (ErrorKind::UndefinedError, _) => {
+                "a variable used here is undefined (an input that was not given, or a misspelt name); test it with `is defined` or give it a `default`".to_owned()
+            }
+            (_, Some(detail)) => format!("{}: {detail}", e.kind()),
+            (kind, None) => kind.to_string(),
+        };
+        RenderError {
+            message,
+            line: e.line(),
+        }
+    }
+}
+
+/// Which files exist, as a run sees them: the repository plus what earlier steps of
+/// the same run planned.
+#[derive(Clone)]
+pub struct Files {
+    source: Arc<dyn Source + Send + Sync>,
+    planned: Arc<Mutex<BTreeMap<String, bool>>>,
+}
+
+impl Files {
+    pub fn new(source: Arc<dyn Source + Send + Sync>) -> Self {
+        Files {
+            source,
+            planned: Arc::default(),
+        }
+    }
+
+    /// Record a planned write (`true`) or delete (`false`).
+    pub fn plan(&self, path: &str, exists: bool) {
+        if let Ok(mut planned) = self.planned.lock() {
+            planned.insert(path.to_owned(), exists);
+        }
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("./");
+        let planned = self.planned.lock().ok().and_then(|p| p.get(path).copied());
+        planned.unwrap_or_else(|| self.source.exists(path))
+    }
+}
+
+/// `catalog` in expressions: lookups into the loaded catalog.
+struct CatalogObject(Arc<Catalog>);
+
+impl std::fmt::Debug for CatalogObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("catalog")
+    }
+}
+
+impl Object for CatalogObject {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::NonEnumerable
+    }
+
+    fn call_method(
+        self: &Arc<Self>,
+        _state: &mut State<'_, '_>,
+        method: &str,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        let catalog = &self.0;
+        let text = |i: usize| -> Result<String, Error> {
+            args.get(i)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("catalog.{method} takes a blueprint and an identifier, as strings"),
+                    )
+                })
+        };
+        match method {
+            "exists" | "get" => {
+                let (blueprint, id) = (text(0)?, text(1)?);
+                let entity = catalog
+                    .blueprints
+                    .index_of(&blueprint)
+                    .and_then(|b| catalog.entity(b, &id));
+                if method == "exists" {
+                    return Ok(Value::from(entity.is_some()));
+                }
+                Ok(entity.map_or(Value::from(()), |e| {
+                    Value::from(Serde(entity_json(catalog, e)))
+                }))
+            }
+            "list" => {
+                let blueprint = args.first().and_then(Value::as_str).ok_or_else(|| {
+                    Error::new(ErrorKind::InvalidOperation, "catalog.list takes a blueprint")
+                })?;
+                let ids: BTreeSet<&str> = catalog
+                    .blueprints
+                    .index_of(blueprint)
+                    .and_then(|b| catalog.by_blueprint.get(b))
+                    .map(|ids| ids.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                Ok(Value::from_iter(ids.into_iter().map(Value::from)))
+            }
+            _ => Err(Error::new(
+                ErrorKind::UnknownMethod,
+                format!("catalog has no `{method}`; use exists, get or list"),
+            )),
+        }
+    }
+}
+
+/// An entity as expressions see it: its document, plus `blueprint`, `identifier` and
+/// the `file` it lives in.
+pub fn entity_json(catalog: &Catalog, entity: &crate::catalog::Entity) -> serde_json::Value {
+    let mut value = entity
+        .value
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({}));
+    if let Some(map) = value.as_object_mut() {
+        map.insert("identifier".into(), entity.identifier.clone().into());
+        map.insert("blueprint".into(), entity.blueprint.clone().into());
+        map.insert("file".into(), catalog.file_of(entity).into());
+    }
+    value
+}
+
+/// A configured environment plus the run's variables.
+pub struct Engine {
+    env: Environment<'static>,
+    context: BTreeMap<String, Value>,
+}
+
+/// The minijinja environment every template renders with.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    env
+}
+
+impl Engine {
+    /// An engine whose expressions see `variables` (inputs, config, now…), `catalog`
+    /// and `file_exists(path)`.
+    pub fn new(
+        variables: BTreeMap<String, serde_json::Value>,
+        catalog: Arc<Catalog>,
+        files: Files,
+    ) -> Self {
+        let mut env = environment();
+        env.add_function("file_exists", move |path: String| files.exists(&path));
+        let mut context: BTreeMap<String, Value> = variables
+            .into_iter()
+            .map(|(k, v)| (k, Value::from(Serde(v))))
+            .collect();
+        context.insert(
+            "catalog".into(),
+            Value::from_object(CatalogObject(catalog)),
+        );
+        Engine { env, context }
+    }
+
+    /// Set a variable (the item of a `for_each`), or remove it with `None`.
+    pub fn set(&mut self, name: &str, value: Option<serde_json::Value>) {
+        match value {
+            Some(v) => {
+                self.context.insert(name.to_owned(), Value::from(Serde(v)));
+            }
+            None => {
+                self.context.remove(name);
+            }
+        }
+    }
+
+    fn context(&self) -> Value {
+        Value::from_iter(self.context.iter().map(|(k, v)| (k.clone(), v.clone())))
+    }
+
+    /// Render text.
+    pub fn render(&self, source: &str) -> Result<String, RenderError> {
+        Ok(self.env.render_str(source, self.context())?)
+    }
+
+    /// A value: a string that is exactly one `{{ expression }}` keeps the expression's
+    /// type (a number, a list, `none` → `None`); any other string is rendered.
+    pub fn value(&self, source: &str) -> Result<Option<serde_json::Value>, RenderError> {
+        if let Some(expression) = single_expression(source) {
+            let compiled = self.env.compile_expression_owned(expression.to_owned())?;
+            let value = compiled.eval(self.context())?;
+            if value.is_undefined() || value.is_none() {
+                return Ok(None);
+            }
+            return serde_json::to_value(&value).map(Some).map_err(|e| RenderError {
+                message: format!("the value cannot be written as data: {e}"),
+                line: None,
+            });
+        }
+        Ok(Some(serde_json::Value::String(self.render(source)?)))
+    }
+
+    /// A condition (`when:`, `that:`): undefined values are false.
+    pub fn truthy(&self, source: &str) -> Result<bool, RenderError> {
+        if let Some(expression) = single_expression(source) {
+            let compiled = self.env.compile_expression_owned(expression.to_owned())?;
+            return match compiled.eval(self.context()) {
+                Ok(value) => Ok(value.is_true()),
+                Err(e) if e.kind() == ErrorKind::UndefinedError => Ok(false),
+                Err(e) => Err(e.into()),
+            };
+        }
+        let text = match self.render(source) {
+            Ok(text) => text,
+            Err(_) if source.contains("{{") => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        Ok(!matches!(
+            text.trim().to_ascii_lowercase().as_str(),
+            "" | "false" | "no" | "0" | "none" | "null"
+        ))
+    }
+
+    /// A list to repeat a step over (`for_each:`).
+    pub fn list(&self, source: &str) -> Result<Vec<serde_json::Value>, RenderError> {
+        match self.value(source)? {
+            None => Ok(Vec::new()),
+            Some(serde_json::Value::Array(items)) => Ok(items),
+            Some(other) => Err(RenderError {
+                message: format!("`for_each` must give a list, and gives {other}"),
+                line: None,
+            }),
+        }
+    }
+}
+
+/// The expression of a string that is exactly `{{ expression }}`.
+pub fn single_expression(source: &str) -> Option<&str> {
+    let inner = source.trim().strip_prefix("{{")?.strip_suffix("}}")?;
+    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") {
+        return None;
+    }
+    Some(inner.trim_start_matches('-').trim_end_matches('-').trim())
+}
+
+/// Whether text compiles as a template (for `portolan validate`).
+pub fn compiles(source: &str) -> Result<(), RenderError> {
+    let env = environment();
+    if let Some(expression) = single_expression(source) {
+        env.compile_expression(expression)?;
+        return Ok(());
+    }
+    env.template_from_str(source)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn engine(vars: serde_json::Value) -> Engine {
+        let dir = tempfile::tempdir().unwrap();
+        let source: Arc<dyn Source + Send + Sync> =
+            Arc::new(crate::source::Worktree::new(dir.path()));
+        let catalog = crate::catalog::load(source.as_ref(), Default::default())
+            .unwrap()
+            .catalog;
+        let variables = vars
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Engine::new(variables, Arc::new(catalog), Files::new(source))
+    }
+
+    #[test]
+    fn strict_in_text_lenient_in_tests() {
+        let e = engine(json!({"inputs": {"name": "cart", "n": 3, "api": false}}));
+        assert_eq!(e.render("{{ inputs.name }}\n").unwrap(), "cart\n");
+        assert!(e.render("{{ inputs.nmae }}").is_err());
+        assert_eq!(e.render("{% if inputs.nope %}x{% endif %}y").unwrap(), "y");
+        assert!(!e.truthy("{{ inputs.nope }}").unwrap());
+        assert!(!e.truthy("{{ inputs.nope.deeper }}").unwrap());
+        assert!(e.truthy("{{ inputs.n > 2 }}").unwrap());
+        assert_eq!(e.value("{{ inputs.n }}").unwrap(), Some(json!(3)));
+        assert_eq!(e.value("{{ inputs.name ~ '-api' if inputs.api }}").unwrap(), None);
+        assert_eq!(e.value("n={{ inputs.n }}").unwrap(), Some(json!("n=3")));
+        assert_eq!(e.render("{{ '${{' }} github.sha }}").unwrap(), "${{ github.sha }}");
+        assert!(!e.truthy("{{ catalog.exists('System', 'Cart') }}").unwrap());
+        assert!(!e.truthy("{{ file_exists('nope.txt') }}").unwrap());
+    }
+}

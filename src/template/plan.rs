@@ -1,0 +1,534 @@
+//! Running a template into a plan: inputs, preconditions, then each step adds to a
+//! [`Changeset`]. Nothing here writes; the command validates the plan on an overlay
+//! and applies it (DESIGN.md §4).
+
+use super::engine::{entity_json, Engine, Files, RenderError};
+use super::inputs::{self, Given, InputError, Inputs, Prompter};
+use super::{entity_yaml, Operation, Step, Template};
+use crate::catalog::entity::file_name_for;
+use crate::catalog::Catalog;
+use crate::changeset::{safe_path, ChangeError, Changeset};
+use crate::source::Source;
+use crate::time::Instant;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Everything a run needs besides the template.
+pub struct Run<'a> {
+    pub catalog: Arc<Catalog>,
+    /// What the plan reads: the working tree, or the base commit with `--pr`.
+    pub source: Arc<dyn Source + Send + Sync>,
+    /// `owner/name` of the platform repository (config, else the origin remote).
+    pub platform_repo: Option<String>,
+    pub given: Given,
+    pub now: Instant,
+    /// The entity a day-2 or delete template runs on: (blueprint, identifier).
+    pub entity: Option<(String, String)>,
+    /// Asks for missing inputs; `Some` only on a terminal.
+    pub prompter: Option<&'a dyn Prompter>,
+}
+
+/// A planned run.
+#[derive(Debug)]
+pub struct Plan {
+    pub changes: Changeset,
+    pub inputs: Inputs,
+    /// Eight hex digits identifying the template, entity and inputs of the run.
+    pub run_key: String,
+    pub now: String,
+}
+
+/// Why a run could not be planned.
+#[derive(Debug)]
+pub enum PlanError {
+    Inputs(InputError),
+    /// A precondition failed: its message, rendered.
+    Precondition(String),
+    /// A step failed: which, and why.
+    Step {
+        step: usize,
+        kind: &'static str,
+        message: String,
+        hint: String,
+    },
+    Change(ChangeError),
+}
+
+impl From<InputError> for PlanError {
+    fn from(e: InputError) -> Self {
+        PlanError::Inputs(e)
+    }
+}
+
+/// Plan a run of `template`, whose files are `files`.
+pub fn plan(
+    template: &Template,
+    files: &BTreeMap<String, Vec<u8>>,
+    run: Run<'_>,
+) -> Result<Plan, PlanError> {
+    let catalog = Arc::clone(&run.catalog);
+    let known_files = Files::new(Arc::clone(&run.source));
+    let mut variables: BTreeMap<String, Value> = BTreeMap::new();
+    variables.insert(
+        "config".into(),
+        serde_json::to_value(&catalog.config).unwrap_or(Value::Null),
+    );
+    let mut platform = Map::new();
+    if let Some(repo) = &run.platform_repo {
+        platform.insert("repo".into(), repo.clone().into());
+        platform.insert(
+            "repo_url".into(),
+            format!("https://github.com/{repo}.git").into(),
+        );
+    }
+    variables.insert("platform".into(), Value::Object(platform));
+    let now = run.now.rfc3339();
+    variables.insert("now".into(), now.clone().into());
+    variables.insert(
+        "template".into(),
+        json!({"name": template.spec.name, "version": template.spec.version}),
+    );
+    let entity_ref = match &run.entity {
+        Some((blueprint, id)) => {
+            let entity = catalog
+                .blueprints
+                .index_of(blueprint)
+                .and_then(|b| catalog.entity(b, id));
+            if let Some(entity) = entity {
+                variables.insert("entity".into(), entity_json(&catalog, entity));
+            }
+            Some(format!("{blueprint}/{id}"))
+        }
+        None => None,
+    };
+
+    let defaults = Engine::new(
+        variables.clone(),
+        Arc::clone(&catalog),
+        known_files.clone(),
+    );
+    let inputs = inputs::collect(
+        template,
+        &run.given,
+        &catalog.config,
+        &catalog,
+        &defaults,
+        run.prompter,
+    )?;
+    let run_key = hash8(&json!({
+        "template": template.spec.name,
+        "entity": entity_ref,
+        "inputs": inputs.recordable(),
+    }));
+    variables.insert("inputs".into(), Value::Object(inputs.values.clone()));
+    variables.insert("run_key".into(), run_key.clone().into());
+    let mut engine = Engine::new(variables, Arc::clone(&catalog), known_files.clone());
+
+    for precondition in &template.spec.preconditions {
+        let holds = engine
+            .truthy(&precondition.that)
+            .map_err(|e| PlanError::Precondition(format!("the precondition `{}` cannot be evaluated: {e}", precondition.that)))?;
+        if !holds {
+            let message = engine
+                .render(&precondition.message)
+                .unwrap_or_else(|_| precondition.message.clone());
+            return Err(PlanError::Precondition(message));
+        }
+    }
+
+    let mut changes = Changeset::new();
+    for (index, step) in template.spec.steps.iter().enumerate() {
+        let fail = |message: String, hint: &str| PlanError::Step {
+            step: index + 1,
+            kind: step.kind(),
+            message,
+            hint: hint.to_owned(),
+        };
+        let guard = step.guard();
+        let items: Vec<Option<Value>> = match &guard.for_each {
+            Some(list) => engine
+                .list(list)
+                .map_err(|e| fail(format!("`for_each`: {e}"), "`for_each` takes an expression that gives a list, like `{{ config.environments }}`"))?
+                .into_iter()
+                .map(Some)
+                .collect(),
+            None => vec![None],
+        };
+        let name = guard.as_name.as_deref().unwrap_or("item");
+        for item in items {
+            let looping = item.is_some();
+            if looping {
+                engine.set(name, item);
+            }
+            let wanted = match &guard.when {
+                Some(when) => engine
+                    .truthy(when)
+                    .map_err(|e| fail(format!("`when`: {e}"), "fix the expression"))?,
+                None => true,
+            };
+            if wanted {
+                let mut step_run = StepRun {
+                    engine: &engine,
+                    catalog: &catalog,
+                    files,
+                    known_files: &known_files,
+                    changes: &mut changes,
+                };
+                step_run.run(step).map_err(|(message, hint)| fail(message, &hint))?;
+            }
+            if looping {
+                engine.set(name, None);
+            }
+        }
+    }
+
+    if template.spec.operation == Operation::Create {
+        let key = inputs
+            .values
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| crate::checks::manifests::dns_problem(n, true).is_none())
+            .map_or_else(|| format!("{}-{run_key}", template.spec.name), str::to_owned);
+        let record = json!({
+            "template": template.spec.name,
+            "version": template.spec.version,
+            "now": now,
+            "inputs": inputs.recordable(),
+        });
+        let text = format!(
+            "# Written by `portolan new {}`: how this was made, for later updates.\n{}",
+            template.spec.name,
+            entity_yaml::to_yaml(&record).map_err(|e| PlanError::Change(change_error(e)))?
+        );
+        changes
+            .write(&format!(".portolan/answers/{key}.yaml"), text.into_bytes(), true)
+            .map_err(PlanError::Change)?;
+    }
+
+    refuse_secret_values(&inputs, &changes)?;
+    Ok(Plan {
+        changes,
+        inputs,
+        run_key,
+        now,
+    })
+}
+
+fn change_error(message: String) -> ChangeError {
+    ChangeError {
+        message,
+        hint: "report this as a bug in portolan".into(),
+    }
+}
+
+/// `writeOnly` inputs are secrets: a plan that would put one into a file is refused.
+fn refuse_secret_values(inputs: &Inputs, changes: &Changeset) -> Result<(), PlanError> {
+    for name in &inputs.write_only {
+        let Some(secret) = inputs.values.get(name).and_then(Value::as_str) else {
+            continue;
+        };
+        if secret.is_empty() {
+            continue;
+        }
+        for (path, change) in changes.iter() {
+            if let crate::changeset::Change::Write { content, .. } = change {
+                if content
+                    .windows(secret.len())
+                    .any(|w| w == secret.as_bytes())
+                {
+                    return Err(PlanError::Change(ChangeError {
+                        message: format!("the template writes the value of the writeOnly input `{name}` into `{path}`"),
+                        hint: "secret values never go into Git: reference the secret (an ExternalSecret key) instead of writing it".into(),
+                    }));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Eight hex digits of a Git blob hash of the value's JSON: stable across runs and
+/// machines, since serde_json writes maps with sorted keys.
+pub fn hash8(value: &Value) -> String {
+    let text = value.to_string();
+    git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes())
+        .map(|oid| oid.to_string()[..8].to_owned())
+        .unwrap_or_else(|_| "00000000".into())
+}
+
+struct StepRun<'a> {
+    engine: &'a Engine,
+    catalog: &'a Catalog,
+    files: &'a BTreeMap<String, Vec<u8>>,
+    known_files: &'a Files,
+    changes: &'a mut Changeset,
+}
+
+type StepError = (String, String);
+
+fn render_error(what: &str, e: RenderError) -> StepError {
+    (format!("{what}: {e}"), "fix the template".into())
+}
+
+fn change(e: ChangeError) -> StepError {
+    (e.message, e.hint)
+}
+
+impl StepRun<'_> {
+    fn run(&mut self, step: &Step) -> Result<(), StepError> {
+        match step {
+            Step::Render {
+                from, to, overwrite, ..
+            } => self.render(from, to, *overwrite),
+            Step::Write {
+                file,
+                content,
+                overwrite,
+                ..
+            } => {
+                let path = self
+                    .engine
+                    .render(file)
+                    .map_err(|e| render_error("`file`", e))?;
+                if path.trim().is_empty() {
+                    return Ok(());
+                }
+                let text = self
+                    .engine
+                    .render(content)
+                    .map_err(|e| render_error("`content`", e))?;
+                self.write(&path, text.into_bytes(), *overwrite)
+            }
+            Step::Delete { file, .. } => {
+                let path = self
+                    .engine
+                    .render(file)
+                    .map_err(|e| render_error("`file`", e))?;
+                let path = safe_path(&path).map_err(change)?;
+                self.changes.delete(&path).map_err(change)?;
+                self.known_files.plan(&path, false);
+                Ok(())
+            }
+            Step::Entity { upsert, delete, .. } => {
+                if let Some(value) = upsert {
+                    self.upsert(value)?;
+                }
+                if let Some(reference) = delete {
+                    let reference = self
+                        .engine
+                        .render(reference)
+                        .map_err(|e| render_error("`delete`", e))?;
+                    self.delete_entity(&reference)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn write(&mut self, path: &str, content: Vec<u8>, overwrite: bool) -> Result<(), StepError> {
+        let path = safe_path(path).map_err(change)?;
+        self.changes.write(&path, content, overwrite).map_err(change)?;
+        self.known_files.plan(&path, true);
+        Ok(())
+    }
+
+    fn render(&mut self, from: &str, to: &str, overwrite: bool) -> Result<(), StepError> {
+        let from = from.trim_start_matches("./").trim_end_matches('/');
+        let prefix = if from.is_empty() {
+            String::new()
+        } else {
+            format!("{from}/")
+        };
+        let to = self
+            .engine
+            .render(to)
+            .map_err(|e| render_error("`to`", e))?;
+        let mut found = false;
+        for (path, bytes) in self.files.range(prefix.clone()..) {
+            let Some(relative) = path.strip_prefix(&prefix) else {
+                break;
+            };
+            found = true;
+            let what = format!("template file `{path}`");
+            let rendered = self
+                .engine
+                .render(relative)
+                .map_err(|e| render_error(&format!("the path of {what}"), e))?;
+            let (rendered, is_template) = match rendered.strip_suffix(".jinja") {
+                Some(stripped) => (stripped.to_owned(), true),
+                None => (rendered, false),
+            };
+            // A path with a segment that renders empty skips the file.
+            if rendered.split('/').any(|segment| segment.trim().is_empty()) {
+                continue;
+            }
+            let content = if is_template {
+                let text = std::str::from_utf8(bytes).map_err(|_| {
+                    (
+                        format!("{what} is not UTF-8 text"),
+                        "only text files can end in `.jinja`; drop the suffix to copy it as is"
+                            .to_owned(),
+                    )
+                })?;
+                self.engine
+                    .render(text)
+                    .map_err(|e| render_error(&what, e))?
+                    .into_bytes()
+            } else {
+                bytes.clone()
+            };
+            let destination = format!("{}/{rendered}", to.trim_end_matches('/'));
+            self.write(&destination, content, overwrite)?;
+        }
+        if !found {
+            return Err((
+                format!("`from: {from}` names no files in the template"),
+                "`from` is a folder of the template, relative to its template.yaml".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Render every string leaf; a leaf that is one expression keeps its type, and
+    /// one that gives nothing is dropped.
+    fn value(&self, value: &Value, pointer: &str) -> Result<Option<Value>, StepError> {
+        Ok(match value {
+            Value::String(text) => self
+                .engine
+                .value(text)
+                .map_err(|e| render_error(&format!("`{pointer}`"), e))?,
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    out.extend(self.value(item, &format!("{pointer}/{i}"))?);
+                }
+                Some(Value::Array(out))
+            }
+            Value::Object(map) => {
+                let mut out = Map::new();
+                for (key, item) in map {
+                    if let Some(v) = self.value(item, &format!("{pointer}/{key}"))? {
+                        out.insert(key.clone(), v);
+                    }
+                }
+                Some(Value::Object(out))
+            }
+            other => Some(other.clone()),
+        })
+    }
+
+    fn upsert(&mut self, value: &Value) -> Result<(), StepError> {
+        let entity = self.value(value, "upsert")?.unwrap_or(Value::Null);
+        let text = |key: &str| entity.get(key).and_then(Value::as_str).map(str::to_owned);
+        let (Some(blueprint), Some(id)) = (text("blueprint"), text("identifier")) else {
+            return Err((
+                "`entity: upsert` needs a `blueprint` and an `identifier`".into(),
+                "add both to the entity in the template".into(),
+            ));
+        };
+        let Some(b) = self.catalog.blueprints.index_of(&blueprint) else {
+            let hint = crate::catalog::identifier::closest(&blueprint, self.catalog.blueprints.ids())
+                .map_or_else(|| "define the blueprint in `blueprints/`".to_owned(), |c| format!("did you mean `{c}`?"));
+            return Err((format!("`entity: upsert` names the blueprint `{blueprint}`, which does not exist"), hint));
+        };
+        let yaml = entity_yaml::to_yaml(&entity).map_err(|e| (e, "report this as a bug".to_owned()))?;
+        match self.catalog.entity(b, &id) {
+            Some(existing) => {
+                let file = &self.catalog.files[existing.file];
+                let updated = replace_document(&file.text, &file.documents, existing.document, Some(&yaml));
+                self.changes
+                    .replace(&file.path, updated.into_bytes())
+                    .map_err(change)?;
+                self.known_files.plan(&file.path, true);
+                Ok(())
+            }
+            None => {
+                let root = self
+                    .catalog
+                    .config
+                    .catalog
+                    .roots
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "catalog".into());
+                let path = format!("{root}/{blueprint}/{}.yaml", file_name_for(&id));
+                self.write(&path, yaml.into_bytes(), false)
+            }
+        }
+    }
+
+    fn delete_entity(&mut self, reference: &str) -> Result<(), StepError> {
+        let (blueprint, id) = reference.split_once('/').ok_or_else(|| {
+            (
+                format!("`entity: delete` takes BLUEPRINT/ID, not `{reference}`"),
+                "write it like `Component/cart`".to_owned(),
+            )
+        })?;
+        let entity = self
+            .catalog
+            .blueprints
+            .index_of(blueprint)
+            .and_then(|b| self.catalog.entity(b, id))
+            .ok_or_else(|| {
+                (
+                    format!("there is no {blueprint} `{id}` to delete"),
+                    "check the reference with `portolan validate`".to_owned(),
+                )
+            })?;
+        let file = &self.catalog.files[entity.file];
+        if file.documents.len() <= 1 {
+            self.changes.delete(&file.path).map_err(change)?;
+            self.known_files.plan(&file.path, false);
+        } else {
+            let updated = replace_document(&file.text, &file.documents, entity.document, None);
+            self.changes
+                .replace(&file.path, updated.into_bytes())
+                .map_err(change)?;
+        }
+        Ok(())
+    }
+}
+
+/// A file's text with one document replaced (or removed, with `None`), the others
+/// and their comments left as they were.
+fn replace_document(
+    text: &str,
+    documents: &[std::ops::Range<usize>],
+    index: usize,
+    replacement: Option<&str>,
+) -> String {
+    let Some(range) = documents.get(index) else {
+        return replacement.unwrap_or_default().to_owned();
+    };
+    if documents.len() <= 1 {
+        // The whole file: keep a leading comment block, if any.
+        return replacement.unwrap_or_default().to_owned();
+    }
+    let old = &text[range.clone()];
+    let marker = old.starts_with("---");
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..range.start]);
+    if let Some(new) = replacement {
+        if marker || range.start > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(new);
+    }
+    out.push_str(&text[range.end..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_one_document_of_many() {
+        let text = "a: 1\n---\nb: 2\n---\nc: 3\n";
+        let docs = crate::source::parse::split_yaml_documents(text);
+        assert_eq!(replace_document(text, &docs, 1, Some("b: 9\n")), "a: 1\n---\nb: 9\n---\nc: 3\n");
+        assert_eq!(replace_document(text, &docs, 1, None), "a: 1\n---\nc: 3\n");
+        assert_eq!(hash8(&json!({"a": 1})), hash8(&json!({"a": 1})));
+    }
+}
