@@ -213,7 +213,7 @@ impl Engine {
     }
 
     fn context(&self) -> Value {
-        Value::from_iter(self.context.iter().map(|(k, v)| (k.clone(), v.clone())))
+        Value::from(self.context.clone())
     }
 
     /// Render text.

@@ -16,14 +16,22 @@ const ENTITY_KEYS: &[&str] = &[
     "relations",
 ];
 
+/// The order of an answers file's keys.
+pub const ANSWER_KEYS: &[&str] = &["template", "version", "now", "inputs"];
+
 /// `value` as a YAML document, entity keys first in their usual order.
 pub fn to_yaml(value: &Value) -> Result<String, String> {
+    to_yaml_ordered(value, ENTITY_KEYS)
+}
+
+/// `value` as a YAML document, the top-level keys in `order` first.
+pub fn to_yaml_ordered(value: &Value, order: &[&str]) -> Result<String, String> {
     let Value::Object(map) = value else {
         return yaml_serde::to_string(value).map_err(|e| e.to_string());
     };
     let mut ordered = yaml_serde::Mapping::new();
-    let known = ENTITY_KEYS.iter().filter_map(|k| map.get_key_value(*k));
-    let rest = map.iter().filter(|(k, _)| !ENTITY_KEYS.contains(&k.as_str()));
+    let known = order.iter().filter_map(|k| map.get_key_value(*k));
+    let rest = map.iter().filter(|(k, _)| !order.contains(&k.as_str()));
     for (key, value) in known.chain(rest) {
         let value = yaml_serde::to_value(value).map_err(|e| e.to_string())?;
         ordered.insert(yaml_serde::Value::String(key.clone()), value);

@@ -199,7 +199,7 @@ pub fn plan(
         let text = format!(
             "# Written by `portolan new {}`: how this was made, for later updates.\n{}",
             template.spec.name,
-            entity_yaml::to_yaml(&record).map_err(|e| PlanError::Change(change_error(e)))?
+            entity_yaml::to_yaml_ordered(&record, entity_yaml::ANSWER_KEYS).map_err(|e| PlanError::Change(change_error(e)))?
         );
         changes
             .write(&format!(".portolan/answers/{key}.yaml"), text.into_bytes(), true)
