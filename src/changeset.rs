@@ -215,7 +215,7 @@ impl Changeset {
             let existing = if dir.is_empty() {
                 Vec::new()
             } else {
-                base.files_under(dir).unwrap_or_default()
+                base.all_files_under(dir).unwrap_or_default()
             };
             for file in existing {
                 if let Some(planned) = seen.get(&file.to_lowercase()) {
@@ -468,6 +468,26 @@ impl Source for Overlay<'_> {
         for (path, change) in &self.changes.changes {
             if !path.starts_with(&prefix) || is_hidden(&path[prefix.len()..]) {
                 continue;
+            }
+            match change {
+                Change::Write { .. } => files.insert(path.clone()),
+                Change::Delete => files.remove(path),
+            };
+        }
+        Ok(files.into_iter().collect())
+    }
+
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        let mut files: BTreeSet<String> =
+            self.base.all_files_under(dir)?.into_iter().collect();
+        let prefix = if dir.is_empty() || dir == "." {
+            String::new()
+        } else {
+            format!("{}/", dir.trim_end_matches('/'))
+        };
+        for (path, change) in self.changes.changes.range(prefix.clone()..) {
+            if !path.starts_with(&prefix) {
+                break;
             }
             match change {
                 Change::Write { .. } => files.insert(path.clone()),

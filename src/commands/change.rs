@@ -89,6 +89,13 @@ pub fn execute(
         extra(&mut planned.changes).map_err(change_error)?;
     }
 
+    // Safety first (paths, overwrites, uncommitted edits): exit 2, whatever the catalog.
+    let repo_for_dirty = if request.dry_run { None } else { repo.as_ref() };
+    let prepared = planned
+        .changes
+        .prepare(source.as_ref(), Some(&root), repo_for_dirty)
+        .map_err(change_error)?;
+
     // Validate the repository as it will be: only what this change brings counts.
     let overlay = Overlay::new(source.as_ref(), &planned.changes);
     let after = catalog::load(&overlay, LoadOptions::default()).map_err(|e| {
@@ -103,15 +110,6 @@ pub fn execute(
         .filter(|d| !before.contains(&key(d)))
         .collect();
     let errors = brought.iter().filter(|d| d.severity == Severity::Error).count();
-    let prepared = if errors == 0 {
-        let repo_for_dirty = if request.dry_run { None } else { repo.as_ref() };
-        planned
-            .changes
-            .prepare(source.as_ref(), Some(&root), repo_for_dirty)
-            .map_err(change_error)?
-    } else {
-        Vec::new()
-    };
     let recorded = planned.inputs.recordable();
     let report = changes::Report {
         template: &template.spec.name,

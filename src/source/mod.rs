@@ -19,6 +19,11 @@ pub trait Source: Sync {
     /// Every file under `dir` (relative, `/`-separated), recursively, sorted.
     /// A missing directory is an empty list.
     fn files_under(&self, dir: &str) -> io::Result<Vec<String>>;
+    /// Every file under `dir`, hidden ones (`.github/`, `.dockerignore`) included: a
+    /// template's files are copied whatever their names.
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.files_under(dir)
+    }
     /// The bytes of one file.
     fn read(&self, path: &str) -> io::Result<Vec<u8>>;
     /// Whether a file exists.

@@ -30,6 +30,25 @@ impl Worktree {
 
 impl Source for Worktree {
     fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.walk(dir, true)
+    }
+
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.walk(dir, false)
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.absolute(path))
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.absolute(path).is_file()
+    }
+}
+
+impl Worktree {
+    /// Files under `dir`, skipping hidden ones when `skip_hidden`.
+    fn walk(&self, dir: &str, skip_hidden: bool) -> io::Result<Vec<String>> {
         let base = self.absolute(dir);
         if !base.is_dir() {
             return Ok(Vec::new());
@@ -37,7 +56,7 @@ impl Source for Worktree {
         let found = Mutex::new(Vec::new());
         let failure = Mutex::new(None);
         ignore::WalkBuilder::new(&base)
-            .hidden(true)
+            .hidden(skip_hidden)
             .follow_links(false)
             .parents(true)
             .build_parallel()
@@ -68,13 +87,5 @@ impl Source for Worktree {
         let mut files = found.into_inner().unwrap_or_default();
         files.sort_unstable();
         Ok(files)
-    }
-
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.absolute(path))
-    }
-
-    fn exists(&self, path: &str) -> bool {
-        self.absolute(path).is_file()
     }
 }

@@ -32,7 +32,7 @@ pub fn check(
         let at = |pointer: &str| Place::pointer(&path, 0, pointer, Target::Value);
         if parsed.errors.is_empty() {
             if let Some(document) = parsed.documents.first() {
-                match parse_spec(file.text.as_bytes()) {
+                match parse_spec(parsed.text.as_bytes()) {
                     Ok(spec) => {
                         for (pointer, message) in spec_problems(&spec, &document.value, blueprints) {
                             findings.push(invalid(at(&pointer), message));
@@ -85,7 +85,7 @@ fn invalid(place: Place, message: impl Into<String>) -> Diagnostic {
 /// templates, so every file is listed).
 fn template_files(source: &dyn Source, folder: &str) -> BTreeMap<String, String> {
     source
-        .files_under(folder)
+        .all_files_under(folder)
         .unwrap_or_default()
         .into_iter()
         .filter_map(|path| {

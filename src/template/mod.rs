@@ -183,7 +183,7 @@ impl Template {
                 }
             }
             Origin::Repository(folder) => {
-                for path in source.files_under(folder)? {
+                for path in source.all_files_under(folder)? {
                     let relative = path[folder.len()..].trim_start_matches('/').to_owned();
                     if relative != TEMPLATE_FILE {
                         files.insert(relative, source.read(&path)?);

@@ -378,7 +378,12 @@ impl StepRun<'_> {
             } else {
                 bytes.clone()
             };
-            let destination = format!("{}/{rendered}", to.trim_end_matches('/'));
+            let to = to.trim().trim_start_matches("./").trim_end_matches('/');
+            let destination = if to.is_empty() || to == "." {
+                rendered
+            } else {
+                format!("{to}/{rendered}")
+            };
             self.write(&destination, content, overwrite)?;
         }
         if !found {

@@ -1,41 +1,10 @@
 //! Git-native checking, on real repositories in temporary directories: `--staged`,
 //! `--rev`, `--since`, `hook install`, `diff`, and the CI formats.
 
-use crate::util::{copy_dir, findings, portolan, repo_dir, validate_json, write};
+use crate::util::{copy_dir, findings, git, orders_repo, portolan, repo_dir, validate_json, write};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Run git in `dir` with a fixed identity; panics with git's message on failure.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// A Git repository holding a copy of `examples/orders`, committed on `main`.
-fn orders_repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&repo_dir().join("examples/orders"), dir.path());
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "orders"]);
-    dir
-}
 
 fn validate_args(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     let output = portolan()

@@ -11,3 +11,4 @@ mod manifests;
 mod orders;
 mod rules;
 mod synthetic;
+mod templates;
