@@ -29,6 +29,9 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check the catalog (blueprints and entities) offline')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: what it means and how to fix it')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed in the catalog between two revisions')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the Git hooks that run portolan')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -61,6 +64,43 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'portolan;new' {
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set an input: `--set name=checkout` (repeatable; read as the input''s type)')
+            [CompletionResult]::new('--values', '--values', [CompletionResultType]::ParameterName, 'Read inputs from a YAML or JSON file (`--set` wins over it)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the run happens at (RFC 3339, default: now); recorded, so a run can be repeated exactly')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the files and a unified diff; write nothing')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never ask: a missing input is an error (the default when not on a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'portolan;templates' {
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'portolan;init' {
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set an input of the `platform` template (repo, environments, team, branch…)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the files; write nothing')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never ask: a missing input is an error (the default when not on a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -109,6 +149,9 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check the catalog (blueprints and entities) offline')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a rule: what it means and how to fix it')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed in the catalog between two revisions')
+            [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the Git hooks that run portolan')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -121,6 +164,15 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             break
         }
         'portolan;help;diff' {
+            break
+        }
+        'portolan;help;new' {
+            break
+        }
+        'portolan;help;templates' {
+            break
+        }
+        'portolan;help;init' {
             break
         }
         'portolan;help;hook' {

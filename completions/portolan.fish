@@ -32,6 +32,9 @@ complete -c portolan -n "__fish_portolan_needs_command" -s V -l version -d 'Prin
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "new" -d 'Create something from a template: a service, the catalog entity of an existing one…'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "templates" -d 'List the templates and their inputs'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "init" -d 'Make a Git repository (or a new folder) a platform repository'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "hook" -d 'Manage the Git hooks that run portolan'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -63,6 +66,37 @@ always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c portolan -n "__fish_portolan_using_subcommand diff" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l set -d 'Set an input: `--set name=checkout` (repeatable; read as the input\'s type)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l values -d 'Read inputs from a YAML or JSON file (`--set` wins over it)' -r -F
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l now -d 'The time the run happens at (RFC 3339, default: now); recorded, so a run can be repeated exactly' -r
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l format -d 'Output format' -r -f -a "human\t'The files, a unified diff (with --dry-run) and a summary'
+json\t'A versioned JSON report of the change'"
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l dry-run -d 'Show the files and a unified diff; write nothing'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l no-input -d 'Never ask: a missing input is an error (the default when not on a terminal)'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand templates" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
+complete -c portolan -n "__fish_portolan_using_subcommand templates" -l format -d 'Output format' -r -f -a "human\t'One line per entity, with its changed fields'
+json\t'A versioned JSON report'"
+complete -c portolan -n "__fish_portolan_using_subcommand templates" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand templates" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c portolan -n "__fish_portolan_using_subcommand templates" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand init" -l set -d 'Set an input of the `platform` template (repo, environments, team, branch…)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand init" -l format -d 'Output format' -r -f -a "human\t'The files, a unified diff (with --dry-run) and a summary'
+json\t'A versioned JSON report of the change'"
+complete -c portolan -n "__fish_portolan_using_subcommand init" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand init" -l dry-run -d 'Show the files; write nothing'
+complete -c portolan -n "__fish_portolan_using_subcommand init" -l no-input -d 'Never ask: a missing input is an error (the default when not on a terminal)'
+complete -c portolan -n "__fish_portolan_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c portolan -n "__fish_portolan_using_subcommand init" -s V -l version -d 'Print version'
 complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -83,10 +117,13 @@ always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "hook" -d 'Manage the Git hooks that run portolan'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff hook completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "new" -d 'Create something from a template: a service, the catalog entity of an existing one…'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "templates" -d 'List the templates and their inputs'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "init" -d 'Make a Git repository (or a new folder) a platform repository'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "hook" -d 'Manage the Git hooks that run portolan'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c portolan -n "__fish_portolan_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install a pre-commit hook that runs `portolan validate --staged`'

@@ -339,6 +339,19 @@ const CASES: &[Case] = &[
         help: Some("correct the path"),
         fix: &[("apps/demo/kustomization.yaml", "resources:\n  - config.yaml\n")],
     },
+    Case {
+        rule: "template-invalid",
+        failing: &[(
+            "templates/hello/template.yaml",
+            "name: hello\noperation: create\nsteps:\n  - write: { file: \"{{ inputs.name\", content: x }\n",
+        )],
+        expected: &[("template-invalid", "templates/hello/template.yaml", 4, 20)],
+        help: Some("portolan explain template-invalid"),
+        fix: &[(
+            "templates/hello/template.yaml",
+            "name: hello\noperation: create\nsteps:\n  - write: { file: \"{{ inputs.name }}\", content: x }\n",
+        )],
+    },
 ];
 
 fn severity_of(rule: &str) -> &'static str {
