@@ -18,7 +18,10 @@ use std::path::{Component, Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Create or replace the file. `overwrite` says an existing file may be replaced.
-    Write { content: Vec<u8>, overwrite: bool },
+    Write {
+        content: Vec<u8>,
+        overwrite: bool,
+    },
     Delete,
 }
 
@@ -290,7 +293,10 @@ pub fn safe_path(raw: &str) -> Result<String, ChangeError> {
         ));
     }
     if raw.starts_with('/') || raw.get(1..2) == Some(":") {
-        return Err(ChangeError::new(format!("`{raw}` is an absolute path"), hint));
+        return Err(ChangeError::new(
+            format!("`{raw}` is an absolute path"),
+            hint,
+        ));
     }
     let mut parts = Vec::new();
     for part in raw.split('/') {
@@ -478,8 +484,7 @@ impl Source for Overlay<'_> {
     }
 
     fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        let mut files: BTreeSet<String> =
-            self.base.all_files_under(dir)?.into_iter().collect();
+        let mut files: BTreeSet<String> = self.base.all_files_under(dir)?.into_iter().collect();
         let prefix = if dir.is_empty() || dir == "." {
             String::new()
         } else {
@@ -532,7 +537,15 @@ mod tests {
 
     #[test]
     fn refuses_paths_that_leave_the_repository() {
-        for bad in ["../x", "/etc/passwd", "a/../../b", "C:/x", ".git/config", "", "a\\b"] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "C:/x",
+            ".git/config",
+            "",
+            "a\\b",
+        ] {
             assert!(safe_path(bad).is_err(), "{bad}");
         }
         assert_eq!(safe_path("./a//b/").unwrap(), "a/b");
@@ -554,10 +567,19 @@ mod tests {
         plan.write("keep.txt", b"theirs\n".to_vec(), true).unwrap();
         let changes = plan.prepare(&source, Some(dir.path()), None).unwrap();
         apply(dir.path(), &changes).unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(), "theirs\r\n");
-        assert_eq!(std::fs::read_to_string(dir.path().join("a/b/new.txt")).unwrap(), "new\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
+            "theirs\r\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/b/new.txt")).unwrap(),
+            "new\n"
+        );
         // Applying the same plan again changes nothing.
-        assert!(plan.prepare(&source, Some(dir.path()), None).unwrap().is_empty());
+        assert!(plan
+            .prepare(&source, Some(dir.path()), None)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -300,6 +300,8 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         Some((key, value)) if !key.trim().is_empty() => {
             Ok((key.trim().to_owned(), value.to_owned()))
         }
-        _ => Err(format!("`{text}` is not KEY=VALUE (e.g. `--set name=checkout`)")),
+        _ => Err(format!(
+            "`{text}` is not KEY=VALUE (e.g. `--set name=checkout`)"
+        )),
     }
 }

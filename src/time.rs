@@ -28,7 +28,9 @@ impl Instant {
         let b = text.trim().as_bytes();
         let num = |range: std::ops::Range<usize>| -> Option<i64> {
             let s = std::str::from_utf8(b.get(range)?).ok()?;
-            s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse().ok())?
+            s.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| s.parse().ok())?
         };
         let (year, month, day) = (num(0..4), num(5..7), num(8..10));
         let (Some(year), Some(month), Some(day)) = (year, month, day) else {
@@ -44,7 +46,10 @@ impl Instant {
         if b.len() == 10 {
             return Ok(Instant { unix: date });
         }
-        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        if !matches!(b.get(10), Some(b'T' | b't' | b' '))
+            || b.get(13) != Some(&b':')
+            || b.get(16) != Some(&b':')
+        {
             return Err(bad());
         }
         let (Some(h), Some(m), Some(s)) = (num(11..13), num(14..16), num(17..19)) else {
@@ -63,11 +68,16 @@ impl Instant {
         let offset = match b.get(rest..) {
             Some(b"Z" | b"z") => 0,
             Some([sign @ (b'+' | b'-'), ..]) if b.len() == rest + 6 && b[rest + 3] == b':' => {
-                let (Some(oh), Some(om)) = (num(rest + 1..rest + 3), num(rest + 4..rest + 6)) else {
+                let (Some(oh), Some(om)) = (num(rest + 1..rest + 3), num(rest + 4..rest + 6))
+                else {
                     return Err(bad());
                 };
                 let minutes = oh * 60 + om;
-                if *sign == b'+' { minutes * 60 } else { -minutes * 60 }
+                if *sign == b'+' {
+                    minutes * 60
+                } else {
+                    -minutes * 60
+                }
             }
             _ => return Err(bad()),
         };
@@ -143,10 +153,19 @@ mod tests {
         let t = Instant::parse("2026-11-29T18:00:00Z").unwrap();
         assert_eq!(t.rfc3339(), "2026-11-29T18:00:00Z");
         assert_eq!(Instant::parse("2026-11-29T19:00:00+01:00").unwrap(), t);
-        assert_eq!(Instant::parse("2024-02-29").unwrap().rfc3339(), "2024-02-29T00:00:00Z");
+        assert_eq!(
+            Instant::parse("2024-02-29").unwrap().rfc3339(),
+            "2024-02-29T00:00:00Z"
+        );
         assert_eq!(t.plus_days(5).rfc3339(), "2026-12-04T18:00:00Z");
         assert_eq!(Instant { unix: 0 }.rfc3339(), "1970-01-01T00:00:00Z");
-        for bad in ["2026-02-30", "2026-13-01", "tomorrow", "2026-11-29T25:00:00Z", "2026-11-29T10:00:00"] {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "tomorrow",
+            "2026-11-29T25:00:00Z",
+            "2026-11-29T10:00:00",
+        ] {
             assert!(Instant::parse(bad).is_err(), "{bad}");
         }
     }

@@ -101,7 +101,8 @@ pub fn execute(
     let after = catalog::load(&overlay, LoadOptions::default()).map_err(|e| {
         let mut error = loader_error_message(e);
         error.message = format!("the change would break {}", error.message);
-        error.hint = Some("nothing was written; the template writes an invalid portolan.yaml".into());
+        error.hint =
+            Some("nothing was written; the template writes an invalid portolan.yaml".into());
         error
     })?;
     let brought: Vec<Diagnostic> = after
@@ -109,7 +110,10 @@ pub fn execute(
         .into_iter()
         .filter(|d| !before.contains(&key(d)))
         .collect();
-    let errors = brought.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = brought
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let recorded = planned.inputs.recordable();
     let report = changes::Report {
         template: &template.spec.name,
@@ -150,7 +154,11 @@ pub fn execute(
             let colored = printer.stdout_colored();
             let mut text = String::new();
             if !brought.is_empty() {
-                text.push_str(&human::render_findings(&brought, &after.catalog.files, colored));
+                text.push_str(&human::render_findings(
+                    &brought,
+                    &after.catalog.files,
+                    colored,
+                ));
             }
             text.push_str(&changes::tree(&prepared, colored));
             if request.dry_run {
@@ -167,10 +175,16 @@ fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &P
     let n = prepared.len();
     let files = format!("{n} file{}", if n == 1 { "" } else { "s" });
     if n == 0 {
-        return format!("`{}`: nothing to change; the repository already has it\n", template.spec.name);
+        return format!(
+            "`{}`: nothing to change; the repository already has it\n",
+            template.spec.name
+        );
     }
     if dry_run {
-        format!("`{}` would write {files}; nothing was written (--dry-run)\n", template.spec.name)
+        format!(
+            "`{}` would write {files}; nothing was written (--dry-run)\n",
+            template.spec.name
+        )
     } else {
         format!(
             "`{}` wrote {files} in {}\nnext: review with `git status` and `git diff`, then commit\n",
@@ -218,7 +232,9 @@ fn plan_error(template: &Template, e: PlanError) -> CommandError {
 }
 
 /// `--values FILE`: a YAML or JSON mapping of inputs.
-pub fn read_values(path: &Path) -> Result<serde_json::Map<String, serde_json::Value>, CommandError> {
+pub fn read_values(
+    path: &Path,
+) -> Result<serde_json::Map<String, serde_json::Value>, CommandError> {
     let bytes = std::fs::read(path).map_err(|e| {
         CommandError::new(format!("cannot read `{}`: {e}", path.display()))
             .hint("--values takes a YAML or JSON file of inputs")

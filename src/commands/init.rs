@@ -17,8 +17,10 @@ pub const PLATFORM_TEMPLATE: &str = "platform";
 pub fn run(args: InitArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     if root.exists() && !root.is_dir() {
-        return Err(CommandError::new(format!("`{}` is not a folder", root.display()))
-            .hint("give a folder to make a platform repository, or a new path to create one"));
+        return Err(
+            CommandError::new(format!("`{}` is not a folder", root.display()))
+                .hint("give a folder to make a platform repository, or a new path to create one"),
+        );
     }
     let created = !root.exists();
     if created && !args.dry_run {
@@ -32,7 +34,11 @@ pub fn run(args: InitArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     set.extend(args.set);
     let extra: Extra = Box::new(|changes| {
         for (id, text) in builtin::BLUEPRINTS {
-            changes.write(&format!("blueprints/{id}.json"), text.as_bytes().to_vec(), false)?;
+            changes.write(
+                &format!("blueprints/{id}.json"),
+                text.as_bytes().to_vec(),
+                false,
+            )?;
         }
         Ok(())
     });
@@ -47,20 +53,25 @@ pub fn run(args: InitArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         entity: None,
     };
     let outcome = execute(request, Some(extra), printer);
-    match &outcome {
-        Ok(crate::commands::Outcome::Success) if !args.dry_run => {
+    if args.dry_run {
+        return outcome;
+    }
+    match outcome {
+        Ok(Outcome::Success) => {
             if git::init_if_needed(&root).map_err(super::validate::git_error)? {
                 printer.message(&format!(
                     "initialized a Git repository in {}\n",
                     root.display()
                 ))?;
             }
+            Ok(Outcome::Success)
         }
-        _ if created && !args.dry_run => {
-            // A failed run leaves nothing behind, not even the folder it made.
-            let _ = std::fs::remove_dir(&root);
+        other => {
+            if created {
+                // A failed run leaves nothing behind, not even the folder it made.
+                let _ = std::fs::remove_dir(&root);
+            }
+            other
         }
-        _ => {}
     }
-    outcome
 }

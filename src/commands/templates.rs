@@ -16,7 +16,10 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
     let root = platform_root(args.root.as_deref())?;
     let source = Worktree::new(&root);
     let config = config::load(&source).map_err(|diagnostics| {
-        crate::catalog::loader_error_message(crate::catalog::LoadError::Config(diagnostics, Vec::new()))
+        crate::catalog::loader_error_message(crate::catalog::LoadError::Config(
+            diagnostics,
+            Vec::new(),
+        ))
     })?;
     let templates = template::all(&source, &config).map_err(|e| {
         CommandError::new(e.to_string())
@@ -25,8 +28,9 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
     let text = match args.format {
         DiffFormat::Json => {
             let list: Vec<Value> = templates.iter().map(describe).collect();
-            let mut text = serde_json::to_string_pretty(&json!({"version": VERSION, "templates": list}))
-                .unwrap_or_default();
+            let mut text =
+                serde_json::to_string_pretty(&json!({"version": VERSION, "templates": list}))
+                    .unwrap_or_default();
             text.push('\n');
             text
         }
@@ -122,7 +126,11 @@ fn human(templates: &[Template]) -> String {
                 .unwrap_or("");
             out.push_str(&format!(
                 "    --set {name}=<{kind}>{}  {about}\n",
-                if notes.is_empty() { String::new() } else { format!(" ({})", notes.join(", ")) }
+                if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", notes.join(", "))
+                }
             ));
         }
         out.push('\n');

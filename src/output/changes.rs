@@ -47,21 +47,41 @@ pub fn diff(changes: &[FileChange], colored: bool) -> String {
             .iter()
             .any(|c| c.as_ref().is_some_and(|b| b.contains(&0)));
         if is_binary {
-            out.push_str(&format!("Binary file {} {}\n", change.path, change.kind.as_str()));
+            out.push_str(&format!(
+                "Binary file {} {}\n",
+                change.path,
+                change.kind.as_str()
+            ));
             continue;
         }
         let (a, b) = (
-            if change.old.is_some() { format!("a/{}", change.path) } else { "/dev/null".into() },
-            if change.new.is_some() { format!("b/{}", change.path) } else { "/dev/null".into() },
+            if change.old.is_some() {
+                format!("a/{}", change.path)
+            } else {
+                "/dev/null".into()
+            },
+            if change.new.is_some() {
+                format!("b/{}", change.path)
+            } else {
+                "/dev/null".into()
+            },
         );
         let old = old.unwrap_or_default();
         let new = new.unwrap_or_default();
         let text_diff = TextDiff::from_lines(old.as_ref(), new.as_ref());
-        let unified = text_diff.unified_diff().context_radius(3).header(&a, &b).to_string();
+        let unified = text_diff
+            .unified_diff()
+            .context_radius(3)
+            .header(&a, &b)
+            .to_string();
         for line in unified.split_inclusive('\n') {
             let style = match line.as_bytes().first() {
-                Some(b'+') if !line.starts_with("+++") => anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Green.into())),
-                Some(b'-') if !line.starts_with("---") => anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into())),
+                Some(b'+') if !line.starts_with("+++") => {
+                    anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Green.into()))
+                }
+                Some(b'-') if !line.starts_with("---") => {
+                    anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into()))
+                }
                 Some(b'@') => anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Cyan.into())),
                 _ => anstyle::Style::new().bold(),
             };

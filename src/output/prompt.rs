@@ -41,7 +41,10 @@ impl Prompter for TerminalPrompter {
                 if let Some(help) = help {
                     prompt = prompt.with_help_message(help);
                 }
-                prompt.prompt().map(|b| Some(Value::Bool(b))).map_err(failed)
+                prompt
+                    .prompt()
+                    .map(|b| Some(Value::Bool(b)))
+                    .map_err(failed)
             }
             QuestionKind::Choose(options) if !options.is_empty() => {
                 let start = default_text
@@ -64,8 +67,7 @@ impl Prompter for TerminalPrompter {
                     _ => None,
                 };
                 let answer = if q.secret {
-                    let mut prompt = inquire::Password::new(&q.message)
-                        .without_confirmation();
+                    let mut prompt = inquire::Password::new(&q.message).without_confirmation();
                     if let Some(help) = help {
                         prompt = prompt.with_help_message(help);
                     }

@@ -34,14 +34,25 @@ pub fn check(
             if let Some(document) = parsed.documents.first() {
                 match parse_spec(parsed.text.as_bytes()) {
                     Ok(spec) => {
-                        for (pointer, message) in spec_problems(&spec, &document.value, blueprints) {
+                        for (pointer, message) in spec_problems(&spec, &document.value, blueprints)
+                        {
                             findings.push(invalid(at(&pointer), message));
                         }
                         let template_files = template_files(source, folder);
                         for (pointer, from) in render_sources(&spec) {
-                            let prefix = format!("{}/", from.trim_start_matches("./").trim_end_matches('/'));
-                            if !template_files.keys().any(|f| f.starts_with(&prefix) || prefix == "/") {
-                                findings.push(invalid(at(&pointer), format!("`from: {from}` names no folder of the template")).help(format!("`from` is relative to `{folder}/`")));
+                            let prefix =
+                                format!("{}/", from.trim_start_matches("./").trim_end_matches('/'));
+                            if !template_files
+                                .keys()
+                                .any(|f| f.starts_with(&prefix) || prefix == "/")
+                            {
+                                findings.push(
+                                    invalid(
+                                        at(&pointer),
+                                        format!("`from: {from}` names no folder of the template"),
+                                    )
+                                    .help(format!("`from` is relative to `{folder}/`")),
+                                );
                             }
                         }
                         for (relative, text) in &template_files {
@@ -54,7 +65,7 @@ pub fn check(
                                 files.push(SourceFile {
                                     path: file_path,
                                     format: crate::source::parse::Format::Yaml,
-                                    documents: vec![0..text.len()],
+                                    documents: std::iter::once(0..text.len()).collect(),
                                     text: text.clone(),
                                 });
                             }
@@ -124,26 +135,39 @@ pub fn check_file(relative: &str, text: &str) -> Result<(), (RenderError, usize)
 /// Every problem of a parsed spec: expressions that do not compile, an inputs schema
 /// that does not compile, a day-2 template without a blueprint, an entity upsert
 /// naming a blueprint that does not exist.
-pub fn spec_problems(spec: &Spec, document: &Value, blueprints: &Blueprints) -> Vec<(String, String)> {
+pub fn spec_problems(
+    spec: &Spec,
+    document: &Value,
+    blueprints: &Blueprints,
+) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for key in ["preconditions", "steps", "pr"] {
         if let Some(value) = document.get(key) {
             strings(value, &format!("/{key}"), &mut |pointer, text| {
                 if let Err(e) = compiles(text) {
-                    problems.push((pointer.to_owned(), format!("the expression does not compile: {e}")));
+                    problems.push((
+                        pointer.to_owned(),
+                        format!("the expression does not compile: {e}"),
+                    ));
                 }
             });
         }
     }
     if let Some(inputs) = &spec.inputs {
         if let Err(e) = crate::schema::compile(inputs) {
-            problems.push(("/inputs".into(), format!("the inputs schema does not compile: {e}")));
+            problems.push((
+                "/inputs".into(),
+                format!("the inputs schema does not compile: {e}"),
+            ));
         }
     }
     if spec.operation != Operation::Create && spec.blueprint.is_none() {
         problems.push((
             "/operation".into(),
-            format!("a {} template needs `blueprint:`, the blueprint it runs on", spec.operation.as_str()),
+            format!(
+                "a {} template needs `blueprint:`, the blueprint it runs on",
+                spec.operation.as_str()
+            ),
         ));
     }
     for (i, step) in spec.steps.iter().enumerate() {
@@ -184,7 +208,9 @@ fn render_sources(spec: &Spec) -> Vec<(String, String)> {
 
 fn strings(value: &Value, pointer: &str, visit: &mut impl FnMut(&str, &str)) {
     match value {
-        Value::String(text) if text.contains("{{") || text.contains("{%") || single_expression(text).is_some() => {
+        Value::String(text)
+            if text.contains("{{") || text.contains("{%") || single_expression(text).is_some() =>
+        {
             visit(pointer, text);
         }
         Value::Array(items) => {
@@ -198,5 +224,53 @@ fn strings(value: &Value, pointer: &str, visit: &mut impl FnMut(&str, &str)) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::builtin;
+
+    /// The built-in templates pass the checks a repository's templates get.
+    #[test]
+    fn built_in_templates_are_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = crate::source::Worktree::new(dir.path());
+        let loaded = crate::catalog::load(&source, Default::default()).unwrap();
+        let templates = crate::template::all(&source, &loaded.catalog.config).unwrap();
+        let names: Vec<&str> = templates.iter().map(|t| t.spec.name.as_str()).collect();
+        assert_eq!(names, ["platform", "register", "service"]);
+        for template in &templates {
+            let text = super::super::BUILTIN
+                .get_file(format!("{}/{TEMPLATE_FILE}", template.spec.name))
+                .unwrap()
+                .contents();
+            let parsed = crate::source::parse::parse_bytes(
+                text.to_vec(),
+                crate::source::parse::Format::Yaml,
+            );
+            let problems = spec_problems(
+                &template.spec,
+                &parsed.documents[0].value,
+                &loaded.catalog.blueprints,
+            );
+            assert!(problems.is_empty(), "{}: {problems:?}", template.spec.name);
+            let files = template.files(&source).unwrap();
+            for (path, bytes) in &files {
+                let text = String::from_utf8_lossy(bytes);
+                check_file(path, &text)
+                    .unwrap_or_else(|(e, _)| panic!("{}/{path}: {e}", template.spec.name));
+            }
+            for (_, from) in render_sources(&template.spec) {
+                let prefix = format!("{}/", from.trim_end_matches('/'));
+                assert!(
+                    files.keys().any(|f| f.starts_with(&prefix)),
+                    "{}: {from}",
+                    template.spec.name
+                );
+            }
+        }
+        assert!(builtin::BLUEPRINTS.iter().any(|(id, _)| *id == "Component"));
     }
 }

@@ -126,7 +126,10 @@ impl Object for CatalogObject {
             }
             "list" => {
                 let blueprint = args.first().and_then(Value::as_str).ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidOperation, "catalog.list takes a blueprint")
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        "catalog.list takes a blueprint",
+                    )
                 })?;
                 let ids: BTreeSet<&str> = catalog
                     .blueprints
@@ -153,7 +156,11 @@ pub fn entity_json(catalog: &Catalog, entity: &crate::catalog::Entity) -> serde_
         .unwrap_or_else(|| serde_json::json!({}));
     if let Some(map) = value.as_object_mut() {
         map.insert("identifier".into(), entity.identifier.clone().into());
-        map.insert("blueprint".into(), entity.blueprint.clone().into());
+        let blueprint = entity
+            .blueprint
+            .and_then(|b| catalog.blueprints.list.get(b))
+            .map(|b| b.identifier.clone());
+        map.insert("blueprint".into(), blueprint.into());
         map.insert("file".into(), catalog.file_of(entity).into());
     }
     value
@@ -193,10 +200,7 @@ impl Engine {
             .into_iter()
             .map(|(k, v)| (k, Value::from(Serde(v))))
             .collect();
-        context.insert(
-            "catalog".into(),
-            Value::from_object(CatalogObject(catalog)),
-        );
+        context.insert("catalog".into(), Value::from_object(CatalogObject(catalog)));
         Engine { env, context }
     }
 
@@ -230,10 +234,12 @@ impl Engine {
             if value.is_undefined() || value.is_none() {
                 return Ok(None);
             }
-            return serde_json::to_value(&value).map(Some).map_err(|e| RenderError {
-                message: format!("the value cannot be written as data: {e}"),
-                line: None,
-            });
+            return serde_json::to_value(&value)
+                .map(Some)
+                .map_err(|e| RenderError {
+                    message: format!("the value cannot be written as data: {e}"),
+                    line: None,
+                });
         }
         Ok(Some(serde_json::Value::String(self.render(source)?)))
     }
@@ -323,9 +329,15 @@ mod tests {
         assert!(!e.truthy("{{ inputs.nope.deeper }}").unwrap());
         assert!(e.truthy("{{ inputs.n > 2 }}").unwrap());
         assert_eq!(e.value("{{ inputs.n }}").unwrap(), Some(json!(3)));
-        assert_eq!(e.value("{{ inputs.name ~ '-api' if inputs.api }}").unwrap(), None);
+        assert_eq!(
+            e.value("{{ inputs.name ~ '-api' if inputs.api }}").unwrap(),
+            None
+        );
         assert_eq!(e.value("n={{ inputs.n }}").unwrap(), Some(json!("n=3")));
-        assert_eq!(e.render("{{ '${{' }} github.sha }}").unwrap(), "${{ github.sha }}");
+        assert_eq!(
+            e.render("{{ '${{' }} github.sha }}").unwrap(),
+            "${{ github.sha }}"
+        );
         assert!(!e.truthy("{{ catalog.exists('System', 'Cart') }}").unwrap());
         assert!(!e.truthy("{{ file_exists('nope.txt') }}").unwrap());
     }

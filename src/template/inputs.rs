@@ -92,7 +92,12 @@ fn required(template: &Template) -> Vec<String> {
         .as_ref()
         .and_then(|i| i.get("required"))
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -119,7 +124,11 @@ pub fn collect(
         format!(
             "`{name}` is not an input of `{}`{hint}; its inputs are: {}",
             template.spec.name,
-            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
         )
     };
     if let Some(file) = &given.file {
@@ -142,24 +151,34 @@ pub fn collect(
     if !problems.is_empty() {
         return Err(InputError {
             problems,
-            hint: format!("`portolan templates` lists the inputs of `{}`", template.spec.name),
+            hint: format!(
+                "`portolan templates` lists the inputs of `{}`",
+                template.spec.name
+            ),
         });
     }
 
-    for (name, schema) in &properties {
+    // Required inputs are asked first, in the order the schema requires them.
+    let mut order: Vec<&String> = required
+        .iter()
+        .filter(|r| properties.contains_key(*r))
+        .collect();
+    order.extend(properties.keys().filter(|k| !required.contains(k)));
+    for name in order {
+        let Some(schema) = properties.get(name) else {
+            continue;
+        };
         if values.contains_key(name) {
             continue;
         }
         let default = match schema.get("default") {
-            Some(Value::String(text)) if text.contains("{{") => {
-                match defaults.value(text) {
-                    Ok(value) => value,
-                    Err(e) => {
-                        problems.push(format!("the default of `{name}` cannot be rendered: {e}"));
-                        None
-                    }
+            Some(Value::String(text)) if text.contains("{{") => match defaults.value(text) {
+                Ok(value) => value,
+                Err(e) => {
+                    problems.push(format!("the default of `{name}` cannot be rendered: {e}"));
+                    None
                 }
-            }
+            },
             other => other.cloned(),
         };
         let is_required = required.contains(name);
@@ -182,7 +201,10 @@ pub fn collect(
         }
     }
 
-    let missing: Vec<&String> = required.iter().filter(|r| !values.contains_key(*r)).collect();
+    let missing: Vec<&String> = required
+        .iter()
+        .filter(|r| !values.contains_key(*r))
+        .collect();
     for name in &missing {
         let about = properties
             .get(*name)
@@ -201,7 +223,10 @@ pub fn collect(
         return Err(InputError {
             problems,
             hint: if missing.is_empty() {
-                format!("`portolan templates` lists the inputs of `{}`", template.spec.name)
+                format!(
+                    "`portolan templates` lists the inputs of `{}`",
+                    template.spec.name
+                )
             } else {
                 format!("give it on the command line ({example}), in a --values file, or run on a terminal to be asked")
             },
@@ -219,7 +244,10 @@ pub fn collect(
 
 /// Read command-line text as the input's declared type.
 fn from_text(text: &str, schema: &Value) -> Value {
-    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("string");
+    let kind = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
     match kind {
         "string" => Value::String(text.to_owned()),
         "array" if !text.trim_start().starts_with('[') => Value::Array(
@@ -326,9 +354,7 @@ fn validate(
                     }
                 }
             }
-            Err(e) => problems.push(format!(
-                "the template's input schema does not compile: {e}"
-            )),
+            Err(e) => problems.push(format!("the template's input schema does not compile: {e}")),
         }
     }
     for (name, schema) in properties {
@@ -386,7 +412,10 @@ mod tests {
         assert_eq!(from_text("true", &json!({"type": "boolean"})), json!(true));
         assert_eq!(from_text("007", &json!({"type": "string"})), json!("007"));
         assert_eq!(
-            from_text("dev, prod", &json!({"type": "array", "items": {"type": "string"}})),
+            from_text(
+                "dev, prod",
+                &json!({"type": "array", "items": {"type": "string"}})
+            ),
             json!(["dev", "prod"])
         );
         assert_eq!(from_text("x", &json!({"type": "integer"})), json!("x"));

@@ -311,11 +311,10 @@ pub fn all(source: &dyn Source, config: &Config) -> Result<Vec<Template>, Templa
         let folder = path[..path.len() - TEMPLATE_FILE.len()]
             .trim_end_matches('/')
             .to_owned();
-        let spec =
-            parse_spec(&source.read(&path)?).map_err(|problems| TemplateError::Invalid {
-                path: path.clone(),
-                message: describe(&problems),
-            })?;
+        let spec = parse_spec(&source.read(&path)?).map_err(|problems| TemplateError::Invalid {
+            path: path.clone(),
+            message: describe(&problems),
+        })?;
         by_name.insert(
             spec.name.clone(),
             Template {
@@ -368,7 +367,9 @@ pub fn find(templates: Vec<Template>, name: &str) -> Result<Template, String> {
         .find(|t| t.spec.name == name)
         .ok_or_else(|| {
             match crate::catalog::identifier::closest(name, names.iter().map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`? (`portolan templates` lists them all)"),
+                Some(close) => {
+                    format!("did you mean `{close}`? (`portolan templates` lists them all)")
+                }
                 None => format!(
                     "the templates are: {}; `portolan templates` describes them",
                     names.join(", ")

@@ -103,11 +103,7 @@ pub fn plan(
         None => None,
     };
 
-    let defaults = Engine::new(
-        variables.clone(),
-        Arc::clone(&catalog),
-        known_files.clone(),
-    );
+    let defaults = Engine::new(variables.clone(), Arc::clone(&catalog), known_files.clone());
     let inputs = inputs::collect(
         template,
         &run.given,
@@ -126,9 +122,12 @@ pub fn plan(
     let mut engine = Engine::new(variables, Arc::clone(&catalog), known_files.clone());
 
     for precondition in &template.spec.preconditions {
-        let holds = engine
-            .truthy(&precondition.that)
-            .map_err(|e| PlanError::Precondition(format!("the precondition `{}` cannot be evaluated: {e}", precondition.that)))?;
+        let holds = engine.truthy(&precondition.that).map_err(|e| {
+            PlanError::Precondition(format!(
+                "the precondition `{}` cannot be evaluated: {e}",
+                precondition.that
+            ))
+        })?;
         if !holds {
             let message = engine
                 .render(&precondition.message)
@@ -175,7 +174,9 @@ pub fn plan(
                     known_files: &known_files,
                     changes: &mut changes,
                 };
-                step_run.run(step).map_err(|(message, hint)| fail(message, &hint))?;
+                step_run
+                    .run(step)
+                    .map_err(|(message, hint)| fail(message, &hint))?;
             }
             if looping {
                 engine.set(name, None);
@@ -189,7 +190,10 @@ pub fn plan(
             .get("name")
             .and_then(Value::as_str)
             .filter(|n| crate::checks::manifests::dns_problem(n, true).is_none())
-            .map_or_else(|| format!("{}-{run_key}", template.spec.name), str::to_owned);
+            .map_or_else(
+                || format!("{}-{run_key}", template.spec.name),
+                str::to_owned,
+            );
         let record = json!({
             "template": template.spec.name,
             "version": template.spec.version,
@@ -199,10 +203,15 @@ pub fn plan(
         let text = format!(
             "# Written by `portolan new {}`: how this was made, for later updates.\n{}",
             template.spec.name,
-            entity_yaml::to_yaml_ordered(&record, entity_yaml::ANSWER_KEYS).map_err(|e| PlanError::Change(change_error(e)))?
+            entity_yaml::to_yaml_ordered(&record, entity_yaml::ANSWER_KEYS)
+                .map_err(|e| PlanError::Change(change_error(e)))?
         );
         changes
-            .write(&format!(".portolan/answers/{key}.yaml"), text.into_bytes(), true)
+            .write(
+                &format!(".portolan/answers/{key}.yaml"),
+                text.into_bytes(),
+                true,
+            )
             .map_err(PlanError::Change)?;
     }
 
@@ -279,7 +288,10 @@ impl StepRun<'_> {
     fn run(&mut self, step: &Step) -> Result<(), StepError> {
         match step {
             Step::Render {
-                from, to, overwrite, ..
+                from,
+                to,
+                overwrite,
+                ..
             } => self.render(from, to, *overwrite),
             Step::Write {
                 file,
@@ -328,7 +340,9 @@ impl StepRun<'_> {
 
     fn write(&mut self, path: &str, content: Vec<u8>, overwrite: bool) -> Result<(), StepError> {
         let path = safe_path(path).map_err(change)?;
-        self.changes.write(&path, content, overwrite).map_err(change)?;
+        self.changes
+            .write(&path, content, overwrite)
+            .map_err(change)?;
         self.known_files.plan(&path, true);
         Ok(())
     }
@@ -433,15 +447,24 @@ impl StepRun<'_> {
             ));
         };
         let Some(b) = self.catalog.blueprints.index_of(&blueprint) else {
-            let hint = crate::catalog::identifier::closest(&blueprint, self.catalog.blueprints.ids())
-                .map_or_else(|| "define the blueprint in `blueprints/`".to_owned(), |c| format!("did you mean `{c}`?"));
-            return Err((format!("`entity: upsert` names the blueprint `{blueprint}`, which does not exist"), hint));
+            let hint =
+                crate::catalog::identifier::closest(&blueprint, self.catalog.blueprints.ids())
+                    .map_or_else(
+                        || "define the blueprint in `blueprints/`".to_owned(),
+                        |c| format!("did you mean `{c}`?"),
+                    );
+            return Err((
+                format!("`entity: upsert` names the blueprint `{blueprint}`, which does not exist"),
+                hint,
+            ));
         };
-        let yaml = entity_yaml::to_yaml(&entity).map_err(|e| (e, "report this as a bug".to_owned()))?;
+        let yaml =
+            entity_yaml::to_yaml(&entity).map_err(|e| (e, "report this as a bug".to_owned()))?;
         match self.catalog.entity(b, &id) {
             Some(existing) => {
                 let file = &self.catalog.files[existing.file];
-                let updated = replace_document(&file.text, &file.documents, existing.document, Some(&yaml));
+                let updated =
+                    replace_document(&file.text, &file.documents, existing.document, Some(&yaml));
                 self.changes
                     .replace(&file.path, updated.into_bytes())
                     .map_err(change)?;
@@ -532,7 +555,10 @@ mod tests {
     fn replaces_one_document_of_many() {
         let text = "a: 1\n---\nb: 2\n---\nc: 3\n";
         let docs = crate::source::parse::split_yaml_documents(text);
-        assert_eq!(replace_document(text, &docs, 1, Some("b: 9\n")), "a: 1\n---\nb: 9\n---\nc: 3\n");
+        assert_eq!(
+            replace_document(text, &docs, 1, Some("b: 9\n")),
+            "a: 1\n---\nb: 9\n---\nc: 3\n"
+        );
         assert_eq!(replace_document(text, &docs, 1, None), "a: 1\n---\nc: 3\n");
         assert_eq!(hash8(&json!({"a": 1})), hash8(&json!({"a": 1})));
     }

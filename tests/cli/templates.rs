@@ -19,7 +19,11 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if kind.is_dir() {
                 walk(root, &path, out);
             } else {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.insert(rel, std::fs::read(&path).unwrap_or_default());
             }
         }
@@ -62,7 +66,10 @@ fn assert_valid(dir: &Path) {
 #[test]
 fn new_python_service_in_orders_validates_and_passes_its_own_tests() {
     let dir = orders_repo();
-    let output = new(dir.path(), &["service", "--set", "name=checkout", "--set", "system=Cart"]);
+    let output = new(
+        dir.path(),
+        &["service", "--set", "name=checkout", "--set", "system=Cart"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_valid(dir.path());
     for file in [
@@ -78,12 +85,21 @@ fn new_python_service_in_orders_validates_and_passes_its_own_tests() {
     ] {
         assert!(dir.path().join(file).is_file(), "{file} is missing");
     }
-    let workflow = std::fs::read_to_string(dir.path().join(".github/workflows/checkout.yaml")).unwrap();
+    let workflow =
+        std::fs::read_to_string(dir.path().join(".github/workflows/checkout.yaml")).unwrap();
     assert!(workflow.contains("services/checkout/**"), "{workflow}");
-    assert!(workflow.contains("${{"), "GitHub expressions stay verbatim: {workflow}");
-    let entity = std::fs::read_to_string(dir.path().join("catalog/Component/checkout.yaml")).unwrap();
-    assert!(entity.contains("app: checkout") && entity.contains("system: Cart"), "{entity}");
-    let answers = std::fs::read_to_string(dir.path().join(".portolan/answers/checkout.yaml")).unwrap();
+    assert!(
+        workflow.contains("${{"),
+        "GitHub expressions stay verbatim: {workflow}"
+    );
+    let entity =
+        std::fs::read_to_string(dir.path().join("catalog/Component/checkout.yaml")).unwrap();
+    assert!(
+        entity.contains("app: checkout") && entity.contains("system: Cart"),
+        "{entity}"
+    );
+    let answers =
+        std::fs::read_to_string(dir.path().join(".portolan/answers/checkout.yaml")).unwrap();
     assert!(answers.contains("now: 2026-11-29T12:00:00Z"), "{answers}");
 
     // The service's own tests, which start it and request /healthz over HTTP.
@@ -92,11 +108,18 @@ fn new_python_service_in_orders_validates_and_passes_its_own_tests() {
         .current_dir(dir.path().join("services/checkout"))
         .output()
         .expect("python3 runs");
-    assert!(tests.status.success(), "{}", String::from_utf8_lossy(&tests.stderr));
+    assert!(
+        tests.status.success(),
+        "{}",
+        String::from_utf8_lossy(&tests.stderr)
+    );
     assert!(String::from_utf8_lossy(&tests.stderr).contains("healthz"));
 
     // The same run again is refused: the service exists.
-    let again = new(dir.path(), &["service", "--set", "name=checkout", "--set", "system=Cart"]);
+    let again = new(
+        dir.path(),
+        &["service", "--set", "name=checkout", "--set", "system=Cart"],
+    );
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
     assert!(text(&again).contains("already exists"), "{}", text(&again));
 }
@@ -106,7 +129,15 @@ fn new_rust_service_in_orders_validates_and_passes_its_own_tests() {
     let dir = orders_repo();
     let output = new(
         dir.path(),
-        &["service", "--set", "name=checkout", "--set", "system=Cart", "--set", "language=rust"],
+        &[
+            "service",
+            "--set",
+            "name=checkout",
+            "--set",
+            "system=Cart",
+            "--set",
+            "language=rust",
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_valid(dir.path());
@@ -143,7 +174,15 @@ fn init_then_new_service_with_api_and_database_validates_clean() {
 
     let output = new(
         dir.path(),
-        &["service", "--set", "name=orders", "--set", "api=true", "--set", "database=true"],
+        &[
+            "service",
+            "--set",
+            "name=orders",
+            "--set",
+            "api=true",
+            "--set",
+            "database=true",
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_valid(dir.path());
@@ -155,7 +194,9 @@ fn init_then_new_service_with_api_and_database_validates_clean() {
         assert!(dir.path().join(file).is_file(), "{file} is missing");
     }
     // References only: no credential values anywhere in what was written.
-    let secret = std::fs::read_to_string(dir.path().join("apps/orders/envs/dev/externalsecret.yaml")).unwrap();
+    let secret =
+        std::fs::read_to_string(dir.path().join("apps/orders/envs/dev/externalsecret.yaml"))
+            .unwrap();
     assert!(secret.contains("remoteRef"), "{secret}");
     assert!(!secret.to_lowercase().contains("password:"), "{secret}");
 }
@@ -165,7 +206,14 @@ fn init_makes_a_new_folder_a_git_repository() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("platform");
     let output = portolan()
-        .args(["init", "--no-input", "--set", "repo=acme/platform", "--set", "environments=dev,staging,prod"])
+        .args([
+            "init",
+            "--no-input",
+            "--set",
+            "repo=acme/platform",
+            "--set",
+            "environments=dev,staging,prod",
+        ])
         .arg(&target)
         .output()
         .unwrap();
@@ -182,7 +230,11 @@ fn init_makes_a_new_folder_a_git_repository() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
-    assert!(text(&again).contains("already has a portolan.yaml"), "{}", text(&again));
+    assert!(
+        text(&again).contains("already has a portolan.yaml"),
+        "{}",
+        text(&again)
+    );
 }
 
 #[test]
@@ -191,23 +243,49 @@ fn dry_run_shows_the_tree_and_diff_and_writes_nothing() {
     let before = snapshot(dir.path());
     let output = new(
         dir.path(),
-        &["service", "--set", "name=checkout", "--set", "system=Cart", "--dry-run"],
+        &[
+            "service",
+            "--set",
+            "name=checkout",
+            "--set",
+            "system=Cart",
+            "--dry-run",
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("+ services/checkout/Dockerfile"), "{stdout}");
-    assert!(stdout.contains("+++ b/catalog/Component/checkout.yaml"), "{stdout}");
+    assert!(
+        stdout.contains("+ services/checkout/Dockerfile"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+++ b/catalog/Component/checkout.yaml"),
+        "{stdout}"
+    );
     assert_eq!(snapshot(dir.path()), before);
 
     let json = new(
         dir.path(),
-        &["service", "--set", "name=checkout", "--set", "system=Cart", "--dry-run", "--format", "json"],
+        &[
+            "service",
+            "--set",
+            "name=checkout",
+            "--set",
+            "system=Cart",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
     );
     let report: Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["version"], 1);
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["inputs"]["name"], "checkout");
-    assert!(report["files"].as_array().unwrap().iter().any(|f| f["path"] == "catalog/Component/checkout.yaml" && f["change"] == "create"));
+    assert!(report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"] == "catalog/Component/checkout.yaml" && f["change"] == "create"));
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -216,19 +294,67 @@ fn bad_inputs_are_named_and_nothing_is_written() {
     let dir = orders_repo();
     let before = snapshot(dir.path());
     for (args, expected) in [
-        (vec!["service", "--set", "system=Cart"], "the input `name` is missing"),
-        (vec!["service", "--set", "name=Check_Out", "--set", "system=Cart"], "input `name`"),
-        (vec!["service", "--set", "name=checkout", "--set", "system=Crat"], "did you mean `Cart`?"),
-        (vec!["service", "--set", "name=checkout", "--set", "system=Cart", "--set", "langauge=rust"], "did you mean `language`?"),
-        (vec!["service", "--set", "name=checkout", "--set", "system=Cart", "--set", "port=eighty"], "input `port`"),
-        (vec!["servise", "--set", "name=checkout"], "did you mean `service`?"),
+        (
+            vec!["service", "--set", "system=Cart"],
+            "the input `name` is missing",
+        ),
+        (
+            vec!["service", "--set", "name=Check_Out", "--set", "system=Cart"],
+            "input `name`",
+        ),
+        (
+            vec!["service", "--set", "name=checkout", "--set", "system=Crat"],
+            "did you mean `Cart`?",
+        ),
+        (
+            vec![
+                "service",
+                "--set",
+                "name=checkout",
+                "--set",
+                "system=Cart",
+                "--set",
+                "langauge=rust",
+            ],
+            "did you mean `language`?",
+        ),
+        (
+            vec![
+                "service",
+                "--set",
+                "name=checkout",
+                "--set",
+                "system=Cart",
+                "--set",
+                "port=eighty",
+            ],
+            "input `port`",
+        ),
+        (
+            vec!["servise", "--set", "name=checkout"],
+            "did you mean `service`?",
+        ),
     ] {
         let output = new(dir.path(), &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
-        assert!(text(&output).contains(expected), "{args:?}: {}", text(&output));
+        assert!(
+            text(&output).contains(expected),
+            "{args:?}: {}",
+            text(&output)
+        );
     }
     let output = portolan()
-        .args(["new", "service", "--no-input", "--now", "yesterday", "--set", "name=a", "--set", "system=Cart"])
+        .args([
+            "new",
+            "service",
+            "--no-input",
+            "--now",
+            "yesterday",
+            "--set",
+            "name=a",
+            "--set",
+            "system=Cart",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -239,11 +365,23 @@ fn bad_inputs_are_named_and_nothing_is_written() {
 #[test]
 fn values_file_gives_inputs_and_set_wins() {
     let dir = orders_repo();
-    let values = dir.path().join("..").join(format!("values-{}.yaml", std::process::id()));
+    let values = dir
+        .path()
+        .join("..")
+        .join(format!("values-{}.yaml", std::process::id()));
     std::fs::write(&values, "name: billing\nsystem: Cart\nlanguage: rust\n").unwrap();
     let output = new(
         dir.path(),
-        &["service", "--values", values.to_str().unwrap(), "--set", "language=python", "--dry-run", "--format", "json"],
+        &[
+            "service",
+            "--values",
+            values.to_str().unwrap(),
+            "--set",
+            "language=python",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
     );
     std::fs::remove_file(&values).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
@@ -254,7 +392,11 @@ fn values_file_gives_inputs_and_set_wins() {
 
 /// A repository template: `templates/<name>/template.yaml` plus files.
 fn with_template(dir: &Path, name: &str, spec: &str, files: &[(&str, &str)]) {
-    write(dir, &format!("templates/{name}/template.yaml"), spec.as_bytes());
+    write(
+        dir,
+        &format!("templates/{name}/template.yaml"),
+        spec.as_bytes(),
+    );
     for (path, content) in files {
         write(dir, &format!("templates/{name}/{path}"), content.as_bytes());
     }
@@ -272,8 +414,16 @@ fn an_invalid_result_is_reported_and_nothing_is_written() {
     let before = snapshot(dir.path());
     let output = new(dir.path(), &["broken-entity"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(text(&output).contains("relation-dangling"), "{}", text(&output));
-    assert!(text(&output).contains("nothing was written"), "{}", text(&output));
+    assert!(
+        text(&output).contains("relation-dangling"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("nothing was written"),
+        "{}",
+        text(&output)
+    );
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -281,15 +431,45 @@ fn an_invalid_result_is_reported_and_nothing_is_written() {
 fn hostile_templates_write_nothing() {
     let outside = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, String)> = vec![
-        ("dotdot", "- write: { file: ../escape.txt, content: x }".into()),
-        ("absolute", format!("- write: {{ file: \"{}/abs.txt\", content: x }}", outside.path().display())),
-        ("rendered-dotdot", "- write: { file: \"{{ '..' }}/escape.txt\", content: x }".into()),
-        ("git-dir", "- write: { file: .git/hooks/pre-commit, content: x }".into()),
-        ("symlink", "- write: { file: out/escape.txt, content: x }".into()),
-        ("case", "- write: { file: catalog/System/SYSTEMS.yaml, content: x }".into()),
-        ("twice", "- write: { file: a.txt, content: x }\n  - write: { file: a.txt, content: y }".into()),
-        ("overwrite", "- write: { file: catalog/Domain/Orders.yaml, content: x }".into()),
-        ("undefined", "- write: { file: a.txt, content: \"{{ inputs.nothing }}\" }".into()),
+        (
+            "dotdot",
+            "- write: { file: ../escape.txt, content: x }".into(),
+        ),
+        (
+            "absolute",
+            format!(
+                "- write: {{ file: \"{}/abs.txt\", content: x }}",
+                outside.path().display()
+            ),
+        ),
+        (
+            "rendered-dotdot",
+            "- write: { file: \"{{ '..' }}/escape.txt\", content: x }".into(),
+        ),
+        (
+            "git-dir",
+            "- write: { file: .git/hooks/pre-commit, content: x }".into(),
+        ),
+        (
+            "symlink",
+            "- write: { file: out/escape.txt, content: x }".into(),
+        ),
+        (
+            "case",
+            "- write: { file: catalog/System/SYSTEMS.yaml, content: x }".into(),
+        ),
+        (
+            "twice",
+            "- write: { file: a.txt, content: x }\n  - write: { file: a.txt, content: y }".into(),
+        ),
+        (
+            "overwrite",
+            "- write: { file: catalog/Domain/Orders.yaml, content: x }".into(),
+        ),
+        (
+            "undefined",
+            "- write: { file: a.txt, content: \"{{ inputs.nothing }}\" }".into(),
+        ),
     ];
     for (name, step) in cases {
         let dir = orders_repo();
@@ -305,7 +485,10 @@ fn hostile_templates_write_nothing() {
         let output = new(dir.path(), &[name]);
         assert_eq!(output.status.code(), Some(2), "{name}: {}", text(&output));
         assert_eq!(snapshot(dir.path()), before, "{name} wrote something");
-        assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none(), "{name} wrote outside");
+        assert!(
+            std::fs::read_dir(outside.path()).unwrap().next().is_none(),
+            "{name} wrote outside"
+        );
         assert!(!dir.path().join("../escape.txt").exists(), "{name} escaped");
     }
 }
@@ -321,10 +504,18 @@ fn uncommitted_edits_stop_a_run_that_would_touch_them() {
     );
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "template"]);
-    write(dir.path(), "catalog/Domain/Orders.yaml", b"identifier: Orders\ntitle: My edit\n");
+    write(
+        dir.path(),
+        "catalog/Domain/Orders.yaml",
+        b"identifier: Orders\ntitle: My edit\n",
+    );
     let output = new(dir.path(), &["retitle"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
-    assert!(text(&output).contains("catalog/Domain/Orders.yaml"), "{}", text(&output));
+    assert!(
+        text(&output).contains("catalog/Domain/Orders.yaml"),
+        "{}",
+        text(&output)
+    );
     let kept = std::fs::read_to_string(dir.path().join("catalog/Domain/Orders.yaml")).unwrap();
     assert!(kept.contains("My edit"));
 
@@ -345,11 +536,25 @@ fn write_only_inputs_are_never_recorded_or_written() {
         "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token of {{ inputs.token | length }} characters\\n\" }\n",
         &[],
     );
-    let output = new(dir.path(), &["token", "--set", "name=x", "--set", "token=s3cr3t-value", "--format", "json"]);
+    let output = new(
+        dir.path(),
+        &[
+            "token",
+            "--set",
+            "name=x",
+            "--set",
+            "token=s3cr3t-value",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(!text(&output).contains("s3cr3t-value"));
     let answers = std::fs::read_to_string(dir.path().join(".portolan/answers/x.yaml")).unwrap();
-    assert!(!answers.contains("s3cr3t") && !answers.contains("  token:"), "{answers}");
+    assert!(
+        !answers.contains("s3cr3t") && !answers.contains("  token:"),
+        "{answers}"
+    );
 
     with_template(
         dir.path(),
@@ -381,18 +586,35 @@ fn templates_lists_built_ins_and_repository_templates() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let names: Vec<&str> = report["templates"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = report["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["platform", "register", "service"]);
     let service = &report["templates"][2];
-    assert_eq!(service["title"], "Our own service", "the repository's template overrides the built-in");
+    assert_eq!(
+        service["title"], "Our own service",
+        "the repository's template overrides the built-in"
+    );
     assert_eq!(service["origin"], "templates/service");
     let builtin = &report["templates"][1];
     assert_eq!(builtin["origin"], "built-in");
     assert!(builtin["inputs"]["properties"]["name"].is_object());
 
-    let human = portolan().arg("templates").current_dir(repo_dir().join("examples/orders")).output().unwrap();
+    let human = portolan()
+        .arg("templates")
+        .current_dir(repo_dir().join("examples/orders"))
+        .output()
+        .unwrap();
     let human = String::from_utf8_lossy(&human.stdout);
-    assert!(human.contains("portolan new service") && human.contains("--set name=<string> (required)") && human.contains("--set system=<System id>"), "{human}");
+    assert!(
+        human.contains("portolan new service")
+            && human.contains("--set name=<string> (required)")
+            && human.contains("--set system=<System id>"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -410,11 +632,31 @@ fn validate_reports_broken_repository_templates_where_they_break() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["file"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
-    assert!(found.iter().all(|(f, _)| f.starts_with("templates/broken/")), "{report:#}");
-    assert!(report["diagnostics"].as_array().unwrap().iter().all(|d| d["rule"] == "template-invalid"), "{report:#}");
-    assert!(found.contains(&("templates/broken/template.yaml".into(), 6)), "the unknown step kind: {report:#}");
+    assert!(
+        found
+            .iter()
+            .all(|(f, _)| f.starts_with("templates/broken/")),
+        "{report:#}"
+    );
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["rule"] == "template-invalid"),
+        "{report:#}"
+    );
+    assert!(
+        found.contains(&("templates/broken/template.yaml".into(), 6)),
+        "the unknown step kind: {report:#}"
+    );
 
     // Fix the schema problem: the expression and the file are reported next.
     with_template(
@@ -428,10 +670,21 @@ fn validate_reports_broken_repository_templates_where_they_break() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["file"].as_str().unwrap().to_owned(), d["line"].as_u64().unwrap_or(0)))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
-    assert!(found.contains(&("templates/broken/template.yaml".into(), 4)), "{report:#}");
-    assert!(found.contains(&("templates/broken/files/a.txt.jinja".into(), 2)), "{report:#}");
+    assert!(
+        found.contains(&("templates/broken/template.yaml".into(), 4)),
+        "{report:#}"
+    );
+    assert!(
+        found.contains(&("templates/broken/files/a.txt.jinja".into(), 2)),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -439,10 +692,56 @@ fn register_writes_the_entity_of_an_existing_service() {
     let dir = orders_repo();
     let output = new(
         dir.path(),
-        &["register", "--set", "name=LegacyBilling", "--set", "app=billing", "--set", "system=Cart"],
+        &[
+            "register",
+            "--set",
+            "name=LegacyBilling",
+            "--set",
+            "app=billing",
+            "--set",
+            "system=Cart",
+        ],
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let entity = std::fs::read_to_string(dir.path().join("catalog/Component/LegacyBilling.yaml")).unwrap();
+    let entity =
+        std::fs::read_to_string(dir.path().join("catalog/Component/LegacyBilling.yaml")).unwrap();
     assert!(entity.contains("app: billing"), "{entity}");
     assert_valid(dir.path());
+}
+
+#[test]
+fn on_a_terminal_missing_inputs_are_asked_for() {
+    let dir = orders_repo();
+    let before = snapshot(dir.path());
+    let output = std::process::Command::new("python3")
+        .arg(repo_dir().join("tests/fixtures/answer_prompts.py"))
+        .arg(dir.path())
+        .args(["Name=checkout", "--"])
+        .arg(assert_cmd::cargo::cargo_bin("portolan"))
+        .args(["new", "service", "--dry-run", "--format", "json"])
+        .output()
+        .expect("python3 runs");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{shown}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Asked for the name, then the System with a picker (Enter takes the first: Cart).
+    assert!(shown.contains("\"name\": \"checkout\""), "{shown}");
+    assert!(shown.contains("\"system\": \"Cart\""), "{shown}");
+    assert_eq!(snapshot(dir.path()), before, "--dry-run writes nothing");
+
+    // Without a terminal nothing is asked: the missing input is an error.
+    let output = portolan()
+        .args(["new", "service"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("the input `name` is missing"),
+        "{}",
+        text(&output)
+    );
 }

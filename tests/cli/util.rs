@@ -116,4 +116,3 @@ pub fn orders_repo() -> tempfile::TempDir {
     git(dir.path(), &["commit", "-q", "-m", "orders"]);
     dir
 }
-
