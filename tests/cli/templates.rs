@@ -745,3 +745,42 @@ fn on_a_terminal_missing_inputs_are_asked_for() {
         text(&output)
     );
 }
+
+#[test]
+fn entity_steps_edit_one_document_and_keep_the_rest() {
+    let dir = orders_repo();
+    with_template(
+        dir.path(),
+        "retitle-system",
+        "name: retitle-system\noperation: create\ninputs:\n  type: object\n  required: [title, env]\n  properties:\n    title: { type: string }\n    env: { type: string, x-portolan-enum-from: environments }\nsteps:\n  - entity:\n      upsert: { identifier: Products, blueprint: System, title: \"{{ inputs.title }} ({{ inputs.env }})\", relations: { domain: Orders } }\n",
+        &[],
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "template"]);
+    let original = std::fs::read_to_string(dir.path().join("catalog/System/systems.yaml")).unwrap();
+
+    let output = new(dir.path(), &["retitle-system", "--set", "title=Catalogue", "--set", "env=staging"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("`staging` is not an environment"), "{}", text(&output));
+
+    let output = new(dir.path(), &["retitle-system", "--set", "title=Catalogue", "--set", "env=prod"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let edited = std::fs::read_to_string(dir.path().join("catalog/System/systems.yaml")).unwrap();
+    let (head, _) = original.split_once("---\nidentifier: Products").unwrap();
+    assert!(edited.starts_with(head), "the first document and its comment are kept:\n{edited}");
+    assert!(edited.contains("title: Catalogue (prod)"), "{edited}");
+    assert_valid(dir.path());
+
+    with_template(
+        dir.path(),
+        "drop-library",
+        "name: drop-library\noperation: create\nsteps:\n  - entity: { delete: Component/CoreKafkaLibrary }\n",
+        &[],
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "edits"]);
+    // CartService still uses the library: deleting it would leave a dangling relation.
+    let output = new(dir.path(), &["drop-library"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("relation-dangling"), "{}", text(&output));
+}
