@@ -759,15 +759,40 @@ fn entity_steps_edit_one_document_and_keep_the_rest() {
     git(dir.path(), &["commit", "-q", "-m", "template"]);
     let original = std::fs::read_to_string(dir.path().join("catalog/System/systems.yaml")).unwrap();
 
-    let output = new(dir.path(), &["retitle-system", "--set", "title=Catalogue", "--set", "env=staging"]);
+    let output = new(
+        dir.path(),
+        &[
+            "retitle-system",
+            "--set",
+            "title=Catalogue",
+            "--set",
+            "env=staging",
+        ],
+    );
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
-    assert!(text(&output).contains("`staging` is not an environment"), "{}", text(&output));
+    assert!(
+        text(&output).contains("`staging` is not an environment"),
+        "{}",
+        text(&output)
+    );
 
-    let output = new(dir.path(), &["retitle-system", "--set", "title=Catalogue", "--set", "env=prod"]);
+    let output = new(
+        dir.path(),
+        &[
+            "retitle-system",
+            "--set",
+            "title=Catalogue",
+            "--set",
+            "env=prod",
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let edited = std::fs::read_to_string(dir.path().join("catalog/System/systems.yaml")).unwrap();
     let (head, _) = original.split_once("---\nidentifier: Products").unwrap();
-    assert!(edited.starts_with(head), "the first document and its comment are kept:\n{edited}");
+    assert!(
+        edited.starts_with(head),
+        "the first document and its comment are kept:\n{edited}"
+    );
     assert!(edited.contains("title: Catalogue (prod)"), "{edited}");
     assert_valid(dir.path());
 
@@ -782,5 +807,9 @@ fn entity_steps_edit_one_document_and_keep_the_rest() {
     // CartService still uses the library: deleting it would leave a dangling relation.
     let output = new(dir.path(), &["drop-library"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(text(&output).contains("relation-dangling"), "{}", text(&output));
+    assert!(
+        text(&output).contains("relation-dangling"),
+        "{}",
+        text(&output)
+    );
 }
