@@ -96,6 +96,16 @@ Writes portolan.yaml, blueprints/ (the built-ins, to edit), catalog/, the Argo C
 a CI workflow that validates pull requests and a pre-commit configuration.")]
     Init(InitArgs),
 
+    /// Push a branch you committed by hand and open or update its pull request.
+    #[command(after_help = "\
+Examples:
+  portolan pr                            the current branch
+  portolan pr fix-cart-owner --label catalog --reviewer alice
+
+The base is `git.base` of portolan.yaml, else the remote's default branch. The token comes
+from GH_TOKEN, GITHUB_TOKEN or `gh auth token`; it is never printed or stored.")]
+    Pr(PrArgs),
+
     /// Manage the Git hooks that run portolan.
     #[command(after_help = "\
 Examples:
@@ -243,6 +253,34 @@ pub struct RunOptions {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ChangeFormat::Human)]
     pub format: ChangeFormat,
+
+    #[command(flatten)]
+    pub pr: PrOptions,
+}
+
+/// Delivering a change as a pull request.
+#[derive(Debug, Args, Default, Clone)]
+pub struct PrOptions {
+    /// Commit the change on the base branch (without touching your working tree, index
+    /// or branch), push it and open or update its pull request.
+    #[arg(long)]
+    pub pr: bool,
+
+    /// The pull request's title (default: the template's `pr.title`).
+    #[arg(long, value_name = "TEXT", requires = "pr")]
+    pub title: Option<String>,
+
+    /// Add a label (repeatable; added to the template's `pr.labels`).
+    #[arg(long = "label", value_name = "LABEL", requires = "pr")]
+    pub labels: Vec<String>,
+
+    /// Ask for a review (repeatable; added to the template's `pr.reviewers`).
+    #[arg(long = "reviewer", value_name = "LOGIN", requires = "pr")]
+    pub reviewers: Vec<String>,
+
+    /// Open the pull request as a draft.
+    #[arg(long, requires = "pr")]
+    pub draft: bool,
 }
 
 #[derive(Debug, Args)]
@@ -304,4 +342,30 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
             "`{text}` is not KEY=VALUE (e.g. `--set name=checkout`)"
         )),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PrArgs {
+    /// The branch (default: the current one).
+    pub branch: Option<String>,
+
+    /// The pull request's title (default: the branch's first commit subject).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// Add a label (repeatable).
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
+
+    /// Ask for a review (repeatable).
+    #[arg(long = "reviewer", value_name = "LOGIN")]
+    pub reviewers: Vec<String>,
+
+    /// Open the pull request as a draft.
+    #[arg(long)]
+    pub draft: bool,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
 }

@@ -168,6 +168,251 @@ impl Repo {
         owner_and_name(remote.url().ok()?)
     }
 
+    /// The URL of a remote.
+    pub fn remote_url(&self, remote: &str) -> Option<String> {
+        let repo = self.open().ok()?;
+        let remote = repo.find_remote(remote).ok()?;
+        remote.url().ok().map(str::to_owned)
+    }
+
+    /// The `git` binary in the working tree, for the network: the user's credential
+    /// helpers and SSH configuration apply; with a token, it reaches git through
+    /// `GIT_ASKPASS`; without a terminal git never prompts.
+    fn git_command(&self, token: Option<&str>) -> std::process::Command {
+        use std::io::IsTerminal;
+        let mut cmd = std::process::Command::new("git");
+        cmd.current_dir(&self.top);
+        let interactive = std::io::stdin().is_terminal()
+            && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false");
+        if !interactive {
+            cmd.env("GIT_TERMINAL_PROMPT", "0");
+        }
+        if let Some(token) = token {
+            cmd.envs(crate::forge::askpass::env(token));
+        }
+        cmd
+    }
+
+    fn run_git(&self, args: &[&str], token: Option<&str>) -> Result<String, GitError> {
+        let output = self
+            .git_command(token)
+            .args(args)
+            .output()
+            .map_err(|e| GitError::Other(format!("cannot run git: {e}")))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            let mut message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            if let Some(token) = token {
+                message = message.replace(token, "***");
+            }
+            Err(GitError::Other(format!(
+                "`git {}` failed: {message}",
+                args.first().copied().unwrap_or("")
+            )))
+        }
+    }
+
+    /// The remote's default branch (`git ls-remote --symref REMOTE HEAD`).
+    pub fn remote_default_branch(
+        &self,
+        remote: &str,
+        token: Option<&str>,
+    ) -> Result<String, GitError> {
+        let out = self.run_git(&["ls-remote", "--symref", remote, "HEAD"], token)?;
+        out.lines()
+            .find_map(|l| l.strip_prefix("ref: refs/heads/"))
+            .and_then(|l| l.split('\t').next())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                GitError::Other(format!("the remote `{remote}` names no default branch"))
+            })
+    }
+
+    /// The commit a remote branch points at, if the branch exists.
+    pub fn remote_branch(
+        &self,
+        remote: &str,
+        branch: &str,
+        token: Option<&str>,
+    ) -> Result<Option<String>, GitError> {
+        let out = self.run_git(
+            &["ls-remote", remote, &format!("refs/heads/{branch}")],
+            token,
+        )?;
+        Ok(out.split_whitespace().next().map(str::to_owned))
+    }
+
+    /// Fetch a remote branch into `refs/remotes/REMOTE/BRANCH`; its commit.
+    pub fn fetch_branch(
+        &self,
+        remote: &str,
+        branch: &str,
+        token: Option<&str>,
+    ) -> Result<String, GitError> {
+        let refspec = format!("+refs/heads/{branch}:refs/remotes/{remote}/{branch}");
+        self.run_git(&["fetch", "--quiet", "--no-tags", remote, &refspec], token)?;
+        self.local_remote_branch(remote, branch)
+            .ok_or_else(|| GitError::UnknownRevision {
+                rev: format!("{remote}/{branch}"),
+                message: "not found after fetching".into(),
+            })
+    }
+
+    /// `refs/remotes/REMOTE/BRANCH` as it is locally (no network).
+    pub fn local_remote_branch(&self, remote: &str, branch: &str) -> Option<String> {
+        let repo = self.open().ok()?;
+        let reference = repo
+            .find_reference(&format!("refs/remotes/{remote}/{branch}"))
+            .ok()?;
+        reference.peel_to_commit().ok().map(|c| c.id().to_string())
+    }
+
+    /// The remote's default branch as the last fetch recorded it (no network).
+    pub fn local_remote_head(&self, remote: &str) -> Option<String> {
+        let repo = self.open().ok()?;
+        let reference = repo
+            .find_reference(&format!("refs/remotes/{remote}/HEAD"))
+            .ok()?;
+        let target = reference.symbolic_target().ok()??.to_owned();
+        target
+            .strip_prefix(&format!("refs/remotes/{remote}/"))
+            .map(str::to_owned)
+    }
+
+    /// The current branch's name, if HEAD is on one.
+    pub fn current_branch(&self) -> Option<String> {
+        let repo = self.open().ok()?;
+        let head = repo.head().ok()?;
+        if !head.is_branch() {
+            return None;
+        }
+        head.shorthand().ok().map(str::to_owned)
+    }
+
+    /// The commit a local branch points at.
+    pub fn branch_commit(&self, branch: &str) -> Option<String> {
+        let repo = self.open().ok()?;
+        let reference = repo.find_reference(&format!("refs/heads/{branch}")).ok()?;
+        reference.peel_to_commit().ok().map(|c| c.id().to_string())
+    }
+
+    /// A new commit: `base` with `changes` (paths relative to the platform root)
+    /// applied, made from objects alone — the working tree, the index and every branch
+    /// stay as they are.
+    pub fn commit_changes(
+        &self,
+        base: &str,
+        changes: &[crate::changeset::FileChange],
+        message: &str,
+    ) -> Result<String, GitError> {
+        let repo = self.open()?;
+        let base = repo.find_commit(git2::Oid::from_str(base)?)?;
+        let base_tree = base.tree()?;
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for change in changes {
+            let path = if self.prefix.is_empty() {
+                change.path.clone()
+            } else {
+                format!("{}/{}", self.prefix, change.path)
+            };
+            match &change.new {
+                Some(content) => {
+                    let blob = repo.blob(content)?;
+                    let mode = base_tree
+                        .get_path(Path::new(&path))
+                        .ok()
+                        .filter(|e| e.filemode() == i32::from(git2::FileMode::BlobExecutable))
+                        .map_or(git2::FileMode::Blob, |_| git2::FileMode::BlobExecutable);
+                    update.upsert(&path, blob, mode);
+                }
+                None => {
+                    update.remove(&path);
+                }
+            }
+        }
+        let tree_id = update.create_updated(&repo, &base_tree)?;
+        let tree = repo.find_tree(tree_id)?;
+        let signature = repo
+            .signature()
+            .or_else(|_| git2::Signature::now("portolan", "portolan@localhost"))?;
+        let commit = repo.commit(None, &signature, &signature, message, &tree, &[&base])?;
+        Ok(commit.to_string())
+    }
+
+    /// A commit's tree and parents.
+    pub fn commit_shape(&self, commit: &str) -> Result<(String, Vec<String>), GitError> {
+        let repo = self.open()?;
+        let commit = repo.find_commit(git2::Oid::from_str(commit)?)?;
+        Ok((
+            commit.tree_id().to_string(),
+            commit.parent_ids().map(|p| p.to_string()).collect(),
+        ))
+    }
+
+    /// A commit's message.
+    pub fn commit_message(&self, commit: &str) -> Option<String> {
+        let repo = self.open().ok()?;
+        let commit = repo.find_commit(git2::Oid::from_str(commit).ok()?).ok()?;
+        commit.message().ok().map(str::to_owned)
+    }
+
+    /// Subjects of the commits on `tip` that `base` does not have, oldest first, and
+    /// whether each carries `marker` in its message.
+    pub fn commits_between(
+        &self,
+        base: &str,
+        tip: &str,
+        marker: &str,
+    ) -> Result<Vec<(String, bool)>, GitError> {
+        let repo = self.open()?;
+        let mut walk = repo.revwalk()?;
+        walk.push(git2::Oid::from_str(tip)?)?;
+        walk.hide(git2::Oid::from_str(base)?)?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        let mut out = Vec::new();
+        for oid in walk {
+            let commit = repo.find_commit(oid?)?;
+            let message = commit.message().unwrap_or_default();
+            let summary = commit.summary().ok().flatten().unwrap_or_default();
+            out.push((summary.to_owned(), message.contains(marker)));
+        }
+        Ok(out)
+    }
+
+    /// Push `commit` to `refs/heads/BRANCH` of `remote`. `lease` is the commit the
+    /// branch must still point at (`None`: it must not exist), so a branch someone
+    /// else moved is never overwritten.
+    pub fn push(
+        &self,
+        remote: &str,
+        commit: &str,
+        branch: &str,
+        lease: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<(), GitError> {
+        let target = format!("refs/heads/{branch}");
+        let lease = format!("--force-with-lease={target}:{}", lease.unwrap_or(""));
+        let refspec = format!("{commit}:{target}");
+        self.run_git(
+            &["push", "--quiet", "--porcelain", &lease, remote, &refspec],
+            token,
+        )
+        .map(|_| ())
+    }
+
+    /// Push a local branch as it is (no force): `git push REMOTE BRANCH`.
+    pub fn push_branch(
+        &self,
+        remote: &str,
+        branch: &str,
+        token: Option<&str>,
+    ) -> Result<(), GitError> {
+        let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
+        self.run_git(&["push", "--quiet", "--porcelain", remote, &refspec], token)
+            .map(|_| ())
+    }
+
     /// A top-level path relative to the platform root, if it is under it.
     fn relative(&self, path: &str) -> Option<String> {
         if self.prefix.is_empty() {

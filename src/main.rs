@@ -8,6 +8,12 @@ use portolan::output::Printer;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Started by git as GIT_ASKPASS, to hand it the token of a push.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(reply) = portolan::forge::askpass::answer(&args) {
+        portolan::output::askpass_reply(&reply);
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -93,6 +93,13 @@ impl Instant {
         }
     }
 
+    /// This instant plus seconds.
+    pub fn plus_seconds(self, seconds: i64) -> Self {
+        Instant {
+            unix: self.unix.saturating_add(seconds),
+        }
+    }
+
     /// `2026-11-29T18:00:00Z`.
     pub fn rfc3339(self) -> String {
         let days = self.unix.div_euclid(86_400);

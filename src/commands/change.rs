@@ -4,9 +4,10 @@
 
 use super::validate::key;
 use super::{CommandError, Outcome};
-use crate::catalog::{self, loader_error_message, LoadOptions};
+use crate::catalog::{self, loader_error_message, LoadOptions, SourceFile};
 use crate::changeset::{self, ChangeError, Changeset, FileChange, Overlay};
-use crate::cli::ChangeFormat;
+use crate::cli::{ChangeFormat, PrOptions};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::git::Repo;
 use crate::output::prompt::TerminalPrompter;
@@ -14,7 +15,7 @@ use crate::output::{changes, human, Printer};
 use crate::source::parse::{parse_bytes, Format};
 use crate::source::{Source, Worktree};
 use crate::template::inputs::{Given, Prompter};
-use crate::template::plan::{self, PlanError, Run};
+use crate::template::plan::{self, Plan, PlanError, Run};
 use crate::template::{self, Template};
 use crate::time::Instant;
 use std::collections::HashSet;
@@ -32,19 +33,37 @@ pub struct Request {
     pub format: ChangeFormat,
     /// The entity a day-2 template runs on.
     pub entity: Option<(String, String)>,
+    /// Deliver as a pull request instead of writing the working tree.
+    pub pr: PrOptions,
 }
 
 /// Files a command adds to the plan besides the template's (init's blueprints).
 pub type Extra = Box<dyn FnOnce(&mut Changeset) -> Result<(), ChangeError>>;
 
-/// Plan, validate, then show or apply one template run.
-pub fn execute(
-    request: Request,
+/// A planned run, checked: what it changes and what it would bring.
+pub struct Checked {
+    pub template: Template,
+    pub plan: Plan,
+    pub prepared: Vec<FileChange>,
+    /// Findings the change brings (errors mean it must not land).
+    pub brought: Vec<Diagnostic>,
+    pub errors: usize,
+    /// The files of the repository as it would be, for snippets.
+    pub files: Vec<SourceFile>,
+    pub config: Config,
+}
+
+/// Plan a run against `source` and validate the repository with it overlaid. `disk`
+/// is the platform root when the plan is for the working tree (symbolic-link checks),
+/// `dirty_check` the repository whose uncommitted edits must not be touched.
+pub fn check(
+    request: &Request,
+    source: Arc<dyn Source + Send + Sync>,
+    disk: Option<&Path>,
+    repo: Option<&Repo>,
+    dirty_check: bool,
     extra: Option<Extra>,
-    printer: &Printer,
-) -> Result<Outcome, CommandError> {
-    let root = request.root.clone();
-    let source: Arc<dyn Source + Send + Sync> = Arc::new(Worktree::new(&root));
+) -> Result<Checked, CommandError> {
     let options = LoadOptions {
         keep_values: true,
         ..LoadOptions::default()
@@ -61,13 +80,12 @@ pub fn execute(
         CommandError::new(format!("there is no template `{}`", request.template)).hint(hint)
     })?;
     let files = template.files(source.as_ref())?;
-    let repo = Repo::discover(&root).ok();
     let platform_repo = catalog
         .config
         .github
         .repo
         .clone()
-        .or_else(|| repo.as_ref().and_then(Repo::origin_repo));
+        .or_else(|| repo.and_then(Repo::origin_repo));
     let now = match &request.now {
         Some(text) => Instant::parse(text).map_err(|e| {
             CommandError::new(e).hint("--now takes a time like 2026-11-29T18:00:00Z")
@@ -79,9 +97,9 @@ pub fn execute(
         catalog: Arc::clone(&catalog),
         source: Arc::clone(&source),
         platform_repo,
-        given: request.given,
+        given: request.given.clone(),
         now,
-        entity: request.entity,
+        entity: request.entity.clone(),
         prompter: prompter.as_ref().map(|p| p as &dyn Prompter),
     };
     let mut planned = plan::plan(&template, &files, run).map_err(|e| plan_error(&template, e))?;
@@ -90,10 +108,9 @@ pub fn execute(
     }
 
     // Safety first (paths, overwrites, uncommitted edits): exit 2, whatever the catalog.
-    let repo_for_dirty = if request.dry_run { None } else { repo.as_ref() };
     let prepared = planned
         .changes
-        .prepare(source.as_ref(), Some(&root), repo_for_dirty)
+        .prepare(source.as_ref(), disk, repo.filter(|_| dirty_check))
         .map_err(change_error)?;
 
     // Validate the repository as it will be: only what this change brings counts.
@@ -114,61 +131,114 @@ pub fn execute(
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let recorded = planned.inputs.recordable();
-    let report = changes::Report {
-        template: &template.spec.name,
-        dry_run: request.dry_run || errors > 0,
-        run_key: &planned.run_key,
-        now: &planned.now,
-        inputs: &recorded,
-        changes: &prepared,
-        diagnostics: &brought,
-    };
+    Ok(Checked {
+        template,
+        plan: planned,
+        prepared,
+        brought,
+        errors,
+        files: after.catalog.files,
+        config: catalog.config.clone(),
+    })
+}
 
-    if errors > 0 {
-        match request.format {
-            ChangeFormat::Json => printer.result(&changes::json(&report))?,
-            ChangeFormat::Human => printer.result(&human::render_findings(
-                &brought,
-                &after.catalog.files,
-                printer.stdout_colored(),
-            ))?,
-        }
-        printer.message(&format!(
-            "error: `{}` would make the repository invalid ({errors} error{}); nothing was written\nhint: the findings above come from the files the template would write; fix the inputs or the template\n",
-            template.spec.name,
-            if errors == 1 { "" } else { "s" }
-        ))?;
-        return Ok(Outcome::Invalid);
+/// Plan, validate, then show or apply one template run (or deliver it with `--pr`).
+pub fn execute(
+    request: Request,
+    extra: Option<Extra>,
+    printer: &Printer,
+) -> Result<Outcome, CommandError> {
+    if request.pr.pr {
+        return super::pull_request::deliver(&request, extra, printer);
     }
-
+    let root = request.root.clone();
+    let source: Arc<dyn Source + Send + Sync> = Arc::new(Worktree::new(&root));
+    let repo = Repo::discover(&root).ok();
+    let checked = check(
+        &request,
+        source,
+        Some(&root),
+        repo.as_ref(),
+        !request.dry_run,
+        extra,
+    )?;
+    if checked.errors > 0 {
+        return report_invalid(&request, &checked, printer);
+    }
     if !request.dry_run {
-        changeset::apply(&root, &prepared).map_err(|e| {
+        changeset::apply(&root, &checked.prepared).map_err(|e| {
             CommandError::new(format!("cannot write the change: {e}"))
                 .hint("nothing was left half-written; check the folder's permissions and free space, then run again")
         })?;
     }
+    report(&request, &checked, printer, None)?;
+    if request.format == ChangeFormat::Human {
+        printer.message(&summary(
+            &checked.template,
+            &checked.prepared,
+            request.dry_run,
+            &root,
+        ))?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// The change report: JSON, or the findings, the file tree and (dry run) the diff.
+pub fn report(
+    request: &Request,
+    checked: &Checked,
+    printer: &Printer,
+    pull: Option<serde_json::Value>,
+) -> Result<(), CommandError> {
+    let recorded = checked.plan.inputs.recordable();
+    let report = changes::Report {
+        template: &checked.template.spec.name,
+        dry_run: request.dry_run || checked.errors > 0,
+        run_key: &checked.plan.run_key,
+        now: &checked.plan.now,
+        inputs: &recorded,
+        changes: &checked.prepared,
+        diagnostics: &checked.brought,
+        pull,
+    };
     match request.format {
         ChangeFormat::Json => printer.result(&changes::json(&report))?,
         ChangeFormat::Human => {
             let colored = printer.stdout_colored();
             let mut text = String::new();
-            if !brought.is_empty() {
+            if !checked.brought.is_empty() {
                 text.push_str(&human::render_findings(
-                    &brought,
-                    &after.catalog.files,
+                    &checked.brought,
+                    &checked.files,
                     colored,
                 ));
             }
-            text.push_str(&changes::tree(&prepared, colored));
-            if request.dry_run {
-                text.push_str(&changes::diff(&prepared, colored));
+            if checked.errors == 0 {
+                text.push_str(&changes::tree(&checked.prepared, colored));
+                if request.dry_run {
+                    text.push_str(&changes::diff(&checked.prepared, colored));
+                }
             }
             printer.result(&text)?;
-            printer.message(&summary(&template, &prepared, request.dry_run, &root))?;
         }
     }
-    Ok(Outcome::Success)
+    Ok(())
+}
+
+/// A change that would make the repository invalid: its findings, exit code 1.
+pub fn report_invalid(
+    request: &Request,
+    checked: &Checked,
+    printer: &Printer,
+) -> Result<Outcome, CommandError> {
+    report(request, checked, printer, None)?;
+    let errors = checked.errors;
+    printer.message(&format!(
+        "error: `{}` would make the repository invalid ({errors} error{}); nothing was written\nhint: the findings above come from the files the template would write; fix the inputs or the template\n",
+        checked.template.spec.name,
+        if errors == 1 { "" } else { "s" }
+    ))?;
+    Ok(Outcome::Invalid)
 }
 
 fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &Path) -> String {
@@ -194,7 +264,7 @@ fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &P
     }
 }
 
-fn change_error(e: ChangeError) -> CommandError {
+pub fn change_error(e: ChangeError) -> CommandError {
     CommandError::new(e.message).hint(e.hint)
 }
 

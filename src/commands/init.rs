@@ -51,6 +51,7 @@ pub fn run(args: InitArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         no_input: args.no_input,
         format: args.format,
         entity: None,
+        pr: crate::cli::PrOptions::default(),
     };
     let outcome = execute(request, Some(extra), printer);
     if args.dry_run {

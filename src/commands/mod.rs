@@ -8,6 +8,8 @@ pub mod explain;
 pub mod hook;
 pub mod init;
 pub mod new;
+pub mod pr;
+pub mod pull_request;
 pub mod templates;
 pub mod validate;
 
@@ -75,6 +77,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::New(args) => new::run(args, printer),
         Command::Templates(args) => templates::run(args, printer),
         Command::Init(args) => init::run(args, printer),
+        Command::Pr(args) => pr::run(args, printer),
     }
 }
 

@@ -23,6 +23,7 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         no_input: options.no_input,
         format: options.format,
         entity: None,
+        pr: options.pr,
     };
     execute(request, None, printer)
 }

@@ -106,6 +106,8 @@ pub struct Report<'a> {
     pub changes: &'a [FileChange],
     /// Findings the change brings (warnings, when it was applied).
     pub diagnostics: &'a [Diagnostic],
+    /// With `--pr`: `{branch, commit, pushed, number, url, created}`.
+    pub pull: Option<Value>,
 }
 
 /// The JSON report: `{version, template, dry_run, run_key, now, inputs, files,
@@ -126,6 +128,10 @@ pub fn json(report: &Report<'_>) -> String {
         "files": files,
         "diagnostics": super::json::diagnostics_value(report.diagnostics),
     });
+    let mut value = value;
+    if let (Some(pull), Some(map)) = (&report.pull, value.as_object_mut()) {
+        map.insert("pull_request".into(), pull.clone());
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text

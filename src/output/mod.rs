@@ -8,6 +8,7 @@ pub mod changes;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod progress;
 pub mod prompt;
 pub mod sarif;
 
@@ -94,4 +95,11 @@ pub fn report_error(printer: &Printer, error: &crate::commands::CommandError) {
         text.push_str(&format!("{bold}hint{reset}: {hint}\n"));
     }
     let _ = printer.message(&text);
+}
+
+/// Answer git's askpass prompt on stdout (git reads it; nothing else is printed).
+pub fn askpass_reply(reply: &str) {
+    let mut out = io::stdout().lock();
+    let _ = writeln!(out, "{reply}");
+    let _ = out.flush();
 }

@@ -37,6 +37,20 @@ pub struct Plan {
     /// Eight hex digits identifying the template, entity and inputs of the run.
     pub run_key: String,
     pub now: String,
+    /// The template's `pr:` block, rendered.
+    pub pr: PrFields,
+}
+
+/// What a template says about its pull request, rendered with the run's context.
+#[derive(Debug, Clone, Default)]
+pub struct PrFields {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    /// Which re-runs update the same pull request.
+    pub key: Option<String>,
+    pub labels: Vec<String>,
+    pub reviewers: Vec<String>,
+    pub draft: bool,
 }
 
 /// Why a run could not be planned.
@@ -216,11 +230,59 @@ pub fn plan(
     }
 
     refuse_secret_values(&inputs, &changes)?;
+    let pr = render_pr(&engine, template.spec.pr.as_ref())?;
     Ok(Plan {
         changes,
         inputs,
         run_key,
         now,
+        pr,
+    })
+}
+
+fn render_pr(engine: &Engine, pr: Option<&Value>) -> Result<PrFields, PlanError> {
+    let Some(pr) = pr else {
+        return Ok(PrFields::default());
+    };
+    let fail = |field: &str, e: RenderError| PlanError::Step {
+        step: 0,
+        kind: "pr",
+        message: format!("`pr.{field}`: {e}"),
+        hint: "fix the template's `pr:` block".into(),
+    };
+    let text = |field: &str| -> Result<Option<String>, PlanError> {
+        match pr.get(field).and_then(Value::as_str) {
+            Some(source) => engine
+                .render(source)
+                .map(|t| Some(t.trim().to_owned()).filter(|t| !t.is_empty()))
+                .map_err(|e| fail(field, e)),
+            None => Ok(None),
+        }
+    };
+    let list = |field: &str| -> Result<Vec<String>, PlanError> {
+        let mut out = Vec::new();
+        for item in pr
+            .get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(source) = item.as_str() {
+                let rendered = engine.render(source).map_err(|e| fail(field, e))?;
+                if !rendered.trim().is_empty() {
+                    out.push(rendered.trim().to_owned());
+                }
+            }
+        }
+        Ok(out)
+    };
+    Ok(PrFields {
+        title: text("title")?,
+        body: text("body")?,
+        key: text("key")?,
+        labels: list("labels")?,
+        reviewers: list("reviewers")?,
+        draft: pr.get("draft").and_then(Value::as_bool).unwrap_or(false),
     })
 }
 

@@ -1,0 +1,515 @@
+//! `--pr`: deliver a change as a pull request (DESIGN.md §7). The plan, its
+//! preconditions and its validation read the base commit; the change is committed on
+//! it from Git objects alone — the working tree, the index and the current branch are
+//! never touched — pushed with the `git` binary, and the branch's one open pull request
+//! is created or updated. Running again with the same inputs pushes and creates
+//! nothing; a branch holding commits portolan did not make is never overwritten.
+
+use super::change::{self, Extra, Request};
+use super::validate::git_error;
+use super::{CommandError, Outcome};
+use crate::cli::ChangeFormat;
+use crate::config::{self, Config};
+use crate::forge::github::{Github, NewPull, Pull};
+use crate::forge::{self, Target};
+use crate::git::{GitError, Repo};
+use crate::output::progress::Spinner;
+use crate::output::Printer;
+use crate::source::{Source, Worktree};
+use crate::template::plan::hash8;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// The remote portolan pushes to.
+pub const REMOTE: &str = "origin";
+/// The trailer that marks commits portolan made.
+pub const MARKER: &str = "Portolan-Key: ";
+
+/// The Git and GitHub side of a delivery: where, and with which credentials.
+pub struct Delivery {
+    pub repo: Repo,
+    pub remote_url: String,
+    pub target: Target,
+    /// `None` with `--dry-run`: no network at all.
+    pub token: Option<String>,
+    pub base_branch: String,
+    pub config: Config,
+}
+
+impl Delivery {
+    /// The token for git, when the remote speaks HTTP (SSH remotes use the user's keys).
+    pub fn git_token(&self) -> Option<&str> {
+        self.token.as_deref().filter(|_| {
+            self.remote_url.starts_with("http://") || self.remote_url.starts_with("https://")
+        })
+    }
+}
+
+/// Find the repository, its remote, the forge and the token; `offline` (dry run)
+/// resolves the base from what the last fetch recorded.
+pub fn prepare(root: &std::path::Path, offline: bool) -> Result<Delivery, CommandError> {
+    let repo = Repo::discover(root).map_err(|e| {
+        git_error(e).hint("--pr needs a Git repository with an `origin` remote on GitHub")
+    })?;
+    let remote_url = repo.remote_url(REMOTE).ok_or_else(|| {
+        CommandError::new("the repository has no `origin` remote to push to")
+            .hint("add it: `git remote add origin https://github.com/OWNER/NAME.git`")
+    })?;
+    let config = config::load(&Worktree::new(root)).map_err(|d| {
+        crate::catalog::loader_error_message(crate::catalog::LoadError::Config(d, Vec::new()))
+    })?;
+    let target = forge::target(&config, Some(&remote_url)).ok_or_else(|| {
+        CommandError::new("cannot tell which GitHub repository this is")
+            .hint("set `github: { repo: OWNER/NAME }` in portolan.yaml")
+    })?;
+    let token = if offline {
+        None
+    } else {
+        Some(forge::token(&target.host).ok_or_else(|| {
+            CommandError::new(format!("no GitHub token for {}", target.host)).hint(
+                "set GH_TOKEN (or GITHUB_TOKEN), or log in with `gh auth login`; nothing was pushed",
+            )
+        })?)
+    };
+    let mut delivery = Delivery {
+        repo,
+        remote_url,
+        target,
+        token,
+        base_branch: String::new(),
+        config,
+    };
+    delivery.base_branch = match &delivery.config.git.base {
+        Some(base) => base.clone(),
+        None if offline => delivery
+            .repo
+            .local_remote_head(REMOTE)
+            .unwrap_or_else(|| "main".into()),
+        None => delivery
+            .repo
+            .remote_default_branch(REMOTE, delivery.git_token())
+            .map_err(push_error)?,
+    };
+    Ok(delivery)
+}
+
+/// Plan against the base, commit, push, and open or update the pull request.
+pub fn deliver(
+    request: &Request,
+    extra: Option<Extra>,
+    printer: &Printer,
+) -> Result<Outcome, CommandError> {
+    let delivery = prepare(&request.root, request.dry_run)?;
+    let base = if request.dry_run {
+        delivery
+            .repo
+            .local_remote_branch(REMOTE, &delivery.base_branch)
+            .or_else(|| delivery.repo.branch_commit(&delivery.base_branch))
+            .ok_or_else(|| {
+                CommandError::new(format!(
+                    "the base branch `{}` is not known locally",
+                    delivery.base_branch
+                ))
+                .hint("run `git fetch` once; --dry-run makes no network call")
+            })?
+    } else {
+        let spinner = Spinner::start(printer, &format!("fetching {}", delivery.base_branch));
+        let base = delivery
+            .repo
+            .fetch_branch(REMOTE, &delivery.base_branch, delivery.git_token())
+            .map_err(push_error)?;
+        spinner.finish();
+        base
+    };
+    let snapshot: Arc<dyn Source + Send + Sync> =
+        Arc::new(delivery.repo.commit_snapshot(&base).map_err(git_error)?);
+    let checked = change::check(request, snapshot, None, None, false, extra)?;
+    if checked.errors > 0 {
+        return change::report_invalid(request, &checked, printer);
+    }
+    if checked.prepared.is_empty() {
+        change::report(request, &checked, printer, None)?;
+        printer.message(&format!(
+            "no difference from `{}`: the base already has this change; no pull request\n",
+            delivery.base_branch
+        ))?;
+        return Ok(Outcome::Success);
+    }
+
+    let spec = &checked.template.spec;
+    let entity = request.entity.as_ref();
+    let key = checked.plan.pr.key.clone().unwrap_or_else(|| {
+        format!(
+            "{}/{}/{}/{}",
+            spec.name,
+            spec.blueprint.as_deref().unwrap_or(""),
+            entity.map(|(_, id)| id.as_str()).unwrap_or(""),
+            checked.plan.run_key
+        )
+    });
+    let key_hash = hash8(&Value::String(key.clone()));
+    let slug_source = checked
+        .plan
+        .pr
+        .key
+        .clone()
+        .or_else(|| entity.map(|(_, id)| id.clone()))
+        .or_else(|| {
+            checked
+                .plan
+                .inputs
+                .values
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "change".into());
+    let blueprint = entity
+        .map(|(b, _)| b.clone())
+        .or_else(|| spec.blueprint.clone())
+        .unwrap_or_else(|| "new".into());
+    let branch = format!(
+        "{}/{}/{}/{}-{key_hash}",
+        delivery.config.git.branch_prefix.trim_end_matches('/'),
+        spec.name,
+        slug(&blueprint),
+        slug(&slug_source)
+    );
+    let title = request
+        .pr
+        .title
+        .clone()
+        .or_else(|| checked.plan.pr.title.clone())
+        .unwrap_or_else(|| format!("{}: {}", spec.name, slug_source));
+    let body = body(&checked, &delivery.base_branch, &key_hash);
+    let mut labels = checked.plan.pr.labels.clone();
+    labels.extend(request.pr.labels.iter().cloned());
+    labels.dedup();
+    let mut reviewers = checked.plan.pr.reviewers.clone();
+    reviewers.extend(request.pr.reviewers.iter().cloned());
+    let draft = request.pr.draft || checked.plan.pr.draft;
+
+    if request.dry_run {
+        let pull = json!({"branch": branch, "base": delivery.base_branch, "title": title});
+        change::report(request, &checked, printer, Some(pull))?;
+        if request.format == ChangeFormat::Human {
+            printer.message(&format!(
+                "would push `{branch}` (on `{}`) and open or update its pull request \"{title}\"; nothing was pushed (--dry-run)\n",
+                delivery.base_branch
+            ))?;
+        }
+        return Ok(Outcome::Success);
+    }
+
+    let message = format!(
+        "{title}\n\n{}\n\n{MARKER}{key_hash}\nPortolan-Run: {}\nPortolan-Base: {base}\n",
+        commit_summary(&checked),
+        checked.plan.run_key
+    );
+    let outcome = publish(
+        &delivery,
+        printer,
+        &Publication {
+            branch: &branch,
+            base: &base,
+            title: &title,
+            body: &body,
+            labels: &labels,
+            reviewers: &reviewers,
+            draft,
+            build: &|| {
+                delivery
+                    .repo
+                    .commit_changes(&base, &checked.prepared, &message)
+                    .map_err(git_error)
+            },
+            same_run: &format!(
+                "Portolan-Run: {}\nPortolan-Base: {base}",
+                checked.plan.run_key
+            ),
+            owned: true,
+        },
+    )?;
+    change::report(
+        request,
+        &checked,
+        printer,
+        Some(outcome.json(&branch, &delivery.base_branch)),
+    )?;
+    if request.format == ChangeFormat::Human {
+        printer.message(&outcome.sentence(&branch))?;
+    }
+    Ok(Outcome::Success)
+}
+
+/// What to publish: a branch built by `build` (unless the remote already holds the
+/// same run), and its pull request.
+pub struct Publication<'a> {
+    pub branch: &'a str,
+    pub base: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub labels: &'a [String],
+    pub reviewers: &'a [String],
+    pub draft: bool,
+    pub build: &'a dyn Fn() -> Result<String, CommandError>,
+    /// Text in the remote tip's message that means "this very run is already there".
+    pub same_run: &'a str,
+    /// The branch is portolan's: refuse it if someone else committed on it. (`false`
+    /// for `portolan pr`, whose branch is the user's and already pushed.)
+    pub owned: bool,
+}
+
+/// What publishing did.
+pub struct Published {
+    pub commit: String,
+    pub pushed: bool,
+    pub pull: Pull,
+    pub created: bool,
+    pub updated: bool,
+}
+
+impl Published {
+    fn json(&self, branch: &str, base: &str) -> Value {
+        json!({
+            "branch": branch, "base": base, "commit": self.commit, "pushed": self.pushed,
+            "number": self.pull.number, "url": self.pull.url,
+            "created": self.created, "updated": self.updated,
+        })
+    }
+
+    fn sentence(&self, branch: &str) -> String {
+        let what = match (self.created, self.updated || self.pushed) {
+            (true, _) => "opened",
+            (false, true) => "updated",
+            (false, false) => "unchanged:",
+        };
+        let push = if self.pushed {
+            format!("pushed `{branch}`; ")
+        } else {
+            format!("`{branch}` already up to date; ")
+        };
+        format!(
+            "{push}{what} pull request #{}: {}\n",
+            self.pull.number, self.pull.url
+        )
+    }
+}
+
+/// Push the branch (unless it already holds this run) and create or update its pull
+/// request. Shared by `--pr` and `portolan pr`.
+pub fn publish(
+    delivery: &Delivery,
+    printer: &Printer,
+    p: &Publication<'_>,
+) -> Result<Published, CommandError> {
+    let token = delivery.git_token();
+    let repo = &delivery.repo;
+    let remote_tip = repo
+        .remote_branch(REMOTE, p.branch, token)
+        .map_err(push_error)?;
+    let (commit, pushed) = match remote_tip {
+        None => {
+            let commit = (p.build)()?;
+            let spinner = Spinner::start(printer, &format!("pushing {}", p.branch));
+            repo.push(REMOTE, &commit, p.branch, None, token)
+                .map_err(push_error)?;
+            spinner.finish();
+            (commit, true)
+        }
+        Some(tip) if !p.owned => (tip, false),
+        Some(tip) => {
+            repo.fetch_branch(REMOTE, p.branch, token)
+                .map_err(push_error)?;
+            let foreign: Vec<String> = repo
+                .commits_between(p.base, &tip, MARKER)
+                .map_err(git_error)?
+                .into_iter()
+                .filter(|(_, ours)| !ours)
+                .map(|(subject, _)| subject)
+                .collect();
+            if !foreign.is_empty() {
+                return Err(CommandError::new(format!(
+                    "the branch `{}` has {} commit{} portolan did not make ({}); it is never overwritten",
+                    p.branch,
+                    foreign.len(),
+                    if foreign.len() == 1 { "" } else { "s" },
+                    foreign.join("; ")
+                ))
+                .hint("merge or close its pull request first, or delete the branch; nothing was pushed"));
+            }
+            if repo
+                .commit_message(&tip)
+                .is_some_and(|m| m.contains(p.same_run))
+            {
+                (tip, false)
+            } else {
+                let commit = (p.build)()?;
+                let spinner = Spinner::start(printer, &format!("pushing {}", p.branch));
+                repo.push(REMOTE, &commit, p.branch, Some(&tip), token)
+                    .map_err(push_error)?;
+                spinner.finish();
+                (commit, true)
+            }
+        }
+    };
+
+    let token = delivery.token.clone().unwrap_or_default();
+    let github = Github::new(&delivery.target.api_url, &delivery.target.repo, token);
+    let spinner = Spinner::start(printer, "opening the pull request");
+    let forge = |e: crate::forge::github::ForgeError| {
+        CommandError::new(e.message).hint(format!(
+            "{}; the branch `{}` is pushed, so running the command again completes the job",
+            e.hint, p.branch
+        ))
+    };
+    let (pull, created, updated) = match github.find_open_pull(p.branch).map_err(forge)? {
+        Some(existing) if existing.title == p.title && existing.body == p.body => {
+            (existing, false, false)
+        }
+        Some(existing) => {
+            let pull = github
+                .update_pull(existing.number, p.title, p.body)
+                .map_err(forge)?;
+            (pull, false, true)
+        }
+        None => {
+            let pull = github
+                .create_pull(&NewPull {
+                    title: p.title,
+                    body: p.body,
+                    head: p.branch,
+                    base: &delivery.base_branch,
+                    draft: p.draft,
+                })
+                .map_err(forge)?;
+            (pull, true, false)
+        }
+    };
+    let missing: Vec<String> = p
+        .labels
+        .iter()
+        .filter(|l| !pull.labels.contains(l))
+        .cloned()
+        .collect();
+    github.add_labels(pull.number, &missing).map_err(forge)?;
+    if created {
+        github
+            .request_reviewers(pull.number, p.reviewers)
+            .map_err(forge)?;
+    }
+    spinner.finish();
+    Ok(Published {
+        commit,
+        pushed,
+        pull,
+        created,
+        updated,
+    })
+}
+
+/// A push or fetch failure, with what to do about it.
+pub fn push_error(e: GitError) -> CommandError {
+    let text = e.to_string();
+    let hint = if text.contains("workflow") && text.contains("scope") {
+        "the token may not change files under .github/workflows/: give it the `workflow` scope (`gh auth refresh -s workflow`) or use a token with workflow permission; nothing else was changed"
+    } else if text.contains("stale info") || text.contains("rejected") {
+        "the branch moved on the remote since portolan looked; run the command again"
+    } else if text.contains("Authentication")
+        || text.contains("could not read Username")
+        || text.contains("403")
+    {
+        "git could not authenticate: set GH_TOKEN (or GITHUB_TOKEN), or configure a credential helper or SSH key for the remote"
+    } else {
+        "check the remote with `git remote -v` and `git fetch`; run the command again, what exists is reused"
+    };
+    CommandError::new(text).hint(hint)
+}
+
+fn commit_summary(checked: &change::Checked) -> String {
+    let mut out = format!(
+        "Made by `portolan` with the template `{}` (v{}).",
+        checked.template.spec.name, checked.template.spec.version
+    );
+    for (name, value) in checked.plan.inputs.recordable() {
+        out.push_str(&format!("\n{name}: {}", display(&value)));
+    }
+    out
+}
+
+fn display(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The pull request's body: the template's, or what changed, the inputs (never
+/// `writeOnly` ones), the validation result, and a hidden run key.
+fn body(checked: &change::Checked, base: &str, key_hash: &str) -> String {
+    let spec = &checked.template.spec;
+    let mut out = String::new();
+    if let Some(text) = &checked.plan.pr.body {
+        out.push_str(text);
+        out.push_str("\n\n");
+    } else if let Some(description) = &spec.description {
+        out.push_str(description.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "Made with `portolan new {}` (template v{}) on `{base}`.\n\n",
+        spec.name, spec.version
+    ));
+    out.push_str("| input | value |\n|---|---|\n");
+    for (name, value) in checked.plan.inputs.recordable() {
+        out.push_str(&format!(
+            "| `{name}` | `{}` |\n",
+            display(&value).replace('|', "\\|")
+        ));
+    }
+    out.push_str(&format!("\n{} file(s):\n\n", checked.prepared.len()));
+    for change in &checked.prepared {
+        out.push_str(&format!("- {} `{}`\n", change.kind.as_str(), change.path));
+    }
+    let warnings = checked.brought.len();
+    out.push_str(&format!(
+        "\nValidation: `portolan validate` passes with this change ({warnings} new warning{}).\n",
+        if warnings == 1 { "" } else { "s" }
+    ));
+    out.push_str(&format!(
+        "\n<!-- portolan-key: {key_hash} run: {} -->\n",
+        checked.plan.run_key
+    ));
+    out
+}
+
+/// A branch-name segment: lowercase letters, digits and dashes, at most 40.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(40).collect();
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() {
+        "change".into()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("CartService"), "cartservice");
+        assert_eq!(slug("add FOO to cart/dev"), "add-foo-to-cart-dev");
+        assert_eq!(slug("///"), "change");
+    }
+}

@@ -1,0 +1,97 @@
+//! The forge: where pull requests live. GitHub and GitHub Enterprise, and the token
+//! that reaches them and `git push` without ever being printed or stored.
+
+pub mod askpass;
+pub mod github;
+
+use std::process::Command;
+
+/// Where the API is and which repository it is about.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub api_url: String,
+    /// `owner/name`.
+    pub repo: String,
+    /// The host, for `gh auth token --hostname`.
+    pub host: String,
+}
+
+/// The API of a remote: `github.api_url` when it was set, else derived from the
+/// remote's host (`https://<host>/api/v3` for GitHub Enterprise).
+pub fn target(config: &crate::config::Config, remote_url: Option<&str>) -> Option<Target> {
+    let repo = config
+        .github
+        .repo
+        .clone()
+        .or_else(|| remote_url.and_then(crate::git::owner_and_name))?;
+    let host = remote_url
+        .and_then(host_of)
+        .unwrap_or_else(|| "github.com".into());
+    let default_api = crate::config::GithubConfig::default().api_url;
+    let api_url = if config.github.api_url != default_api || host == "github.com" {
+        config.github.api_url.clone()
+    } else {
+        format!("https://{host}/api/v3")
+    };
+    let host = if config.github.api_url != default_api {
+        host_of(&config.github.api_url).unwrap_or(host)
+    } else {
+        host
+    };
+    Some(Target {
+        api_url,
+        repo,
+        host,
+    })
+}
+
+/// The host of `https://host/...`, `ssh://git@host/...` or `git@host:owner/name`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = match url.split_once("://") {
+        Some((_, rest)) => rest,
+        None => url.split_once(':')?.0,
+    };
+    let host = rest.split(['/', ':']).next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+/// The token: `GH_TOKEN`, then `GITHUB_TOKEN`, then `gh auth token --hostname HOST`.
+pub fn token(host: &str) -> Option<String> {
+    for name in ["GH_TOKEN", "GITHUB_TOKEN"] {
+        if let Some(token) = std::env::var(name).ok().filter(|t| !t.trim().is_empty()) {
+            return Some(token.trim().to_owned());
+        }
+    }
+    let output = Command::new("gh")
+        .args(["auth", "token", "--hostname", host])
+        .output()
+        .ok()?;
+    let token = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (output.status.success() && !token.is_empty()).then_some(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_remotes() {
+        assert_eq!(
+            host_of("https://github.com/acme/p.git").as_deref(),
+            Some("github.com")
+        );
+        assert_eq!(
+            host_of("git@ghe.acme.io:acme/p.git").as_deref(),
+            Some("ghe.acme.io")
+        );
+        assert_eq!(
+            host_of("ssh://git@ghe.acme.io:22/acme/p.git").as_deref(),
+            Some("ghe.acme.io")
+        );
+        assert_eq!(
+            host_of("http://127.0.0.1:8080/acme/p.git").as_deref(),
+            Some("127.0.0.1")
+        );
+    }
+}
