@@ -79,6 +79,28 @@ pub fn check(
     let template = template::find(templates, &request.template).map_err(|hint| {
         CommandError::new(format!("there is no template `{}`", request.template)).hint(hint)
     })?;
+    let expected = if request.entity.is_some() {
+        "a day-2 or delete template, run with `portolan run`"
+    } else {
+        "a create template, run with `portolan new`"
+    };
+    let is_create = template.spec.operation == crate::template::Operation::Create;
+    if is_create == request.entity.is_some() {
+        return Err(CommandError::new(format!(
+            "`{}` is a {} template, not {expected}",
+            template.spec.name,
+            template.spec.operation.as_str()
+        ))
+        .hint(if is_create {
+            format!("run it with `portolan new {}`", template.spec.name)
+        } else {
+            format!(
+                "run it on an entity: `portolan run {} {}/ID`",
+                template.spec.name,
+                template.spec.blueprint.as_deref().unwrap_or("BLUEPRINT")
+            )
+        }));
+    }
     let files = template.files(source.as_ref())?;
     let platform_repo = catalog
         .config

@@ -1,0 +1,502 @@
+//! `--pr` and `portolan pr` against real Git remotes (bare repositories by path, and
+//! over HTTP through `git http-backend`) and a stateful fake of GitHub's REST API with
+//! injectable faults. Nothing here touches the internet.
+
+use crate::fakes::git_http::{bare_repo, GitHttp};
+use crate::fakes::github::{FakeGithub, Fault};
+use crate::util::{copy_dir, git, portolan, repo_dir};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const TOKEN: &str = "ghp_test_token_4e8f1a";
+
+/// A platform repository (examples/orders, on `main`) whose `origin` is a bare
+/// repository, and whose portolan.yaml points at the fake GitHub.
+struct Platform {
+    work: tempfile::TempDir,
+    remotes: tempfile::TempDir,
+    bare: PathBuf,
+    github: FakeGithub,
+}
+
+impl Platform {
+    fn new(refuse_workflows: bool) -> Platform {
+        let github = FakeGithub::start(TOKEN);
+        let remotes = tempfile::tempdir().unwrap();
+        let bare = bare_repo(remotes.path(), "acme", "orders", refuse_workflows);
+        let work = tempfile::tempdir().unwrap();
+        copy_dir(&repo_dir().join("examples/orders"), work.path());
+        let config = std::fs::read_to_string(work.path().join("portolan.yaml")).unwrap();
+        let config = config.replace(
+            "github: { repo: acme/orders }",
+            &format!(
+                "github: {{ repo: acme/orders, api_url: \"{}\" }}",
+                github.url()
+            ),
+        );
+        std::fs::write(work.path().join("portolan.yaml"), config).unwrap();
+        let dir = work.path();
+        git(dir, &["init", "-q", "-b", "main"]);
+        git(dir, &["config", "user.name", "Dev"]);
+        git(dir, &["config", "user.email", "dev@example.com"]);
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "orders"]);
+        git(dir, &["remote", "add", "origin", bare.to_str().unwrap()]);
+        git(dir, &["push", "-q", "origin", "main"]);
+        Platform {
+            work,
+            remotes,
+            bare,
+            github,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.work.path()
+    }
+
+    fn portolan(&self, args: &[&str]) -> std::process::Output {
+        portolan()
+            .args(args)
+            .current_dir(self.dir())
+            .env("GH_TOKEN", TOKEN)
+            .env_remove("GITHUB_TOKEN")
+            .env("PORTOLAN_RETRY_DELAY_MS", "10")
+            .env("HOME", self.dir())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap()
+    }
+
+    /// The branches of the remote, with their commits.
+    fn remote_branches(&self) -> BTreeMap<String, String> {
+        git(
+            self.dir(),
+            &["ls-remote", "--heads", self.bare.to_str().unwrap()],
+        )
+        .lines()
+        .filter_map(|l| {
+            let (oid, name) = l.split_once('\t')?;
+            Some((
+                name.trim_start_matches("refs/heads/").to_owned(),
+                oid.to_owned(),
+            ))
+        })
+        .collect()
+    }
+
+    fn posts_to_pulls(&self) -> usize {
+        self.github
+            .requests()
+            .iter()
+            .filter(|(m, p)| m == "POST" && p.ends_with("/pulls"))
+            .count()
+    }
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn new_service(p: &Platform, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "new",
+        "service",
+        "--no-input",
+        "--pr",
+        "--set",
+        "name=checkout",
+        "--set",
+        "system=Cart",
+        "--now",
+        "2026-11-29T12:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    p.portolan(&args)
+}
+
+/// Every byte of the working tree, the index and HEAD.
+fn user_state(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if rel == ".git" {
+                for file in ["index", "HEAD"] {
+                    out.insert(
+                        format!(".git/{file}"),
+                        std::fs::read(path.join(file)).unwrap(),
+                    );
+                }
+                out.insert(
+                    ".git/refs/heads/main".into(),
+                    std::fs::read(path.join("refs/heads/main")).unwrap_or_default(),
+                );
+                continue;
+            }
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn new_service_pr_pushes_a_branch_and_opens_one_pull_request_leaving_the_user_alone() {
+    let p = Platform::new(false);
+    // Uncommitted work in progress, staged and not: --pr must not touch any of it.
+    std::fs::write(
+        p.dir().join("catalog/Domain/Orders.yaml"),
+        "identifier: Orders\ntitle: WIP\n",
+    )
+    .unwrap();
+    std::fs::write(p.dir().join("notes.txt"), "draft\n").unwrap();
+    git(p.dir(), &["add", "notes.txt"]);
+    let before = user_state(p.dir());
+
+    let output = new_service(&p, &["--label", "team-cart", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        user_state(p.dir()),
+        before,
+        "working tree, index and HEAD are unchanged"
+    );
+    assert!(!text(&output).contains(TOKEN));
+
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let pull = &report["pull_request"];
+    assert_eq!(pull["created"], true, "{report:#}");
+    assert_eq!(pull["pushed"], true);
+    let branch = pull["branch"].as_str().unwrap().to_owned();
+    assert!(
+        branch.starts_with("portolan/service/component/checkout-"),
+        "{branch}"
+    );
+    assert!(p.remote_branches().contains_key(&branch));
+
+    let pulls = p.github.pulls();
+    assert_eq!(pulls.len(), 1);
+    assert_eq!(pulls[0]["head"]["ref"], branch.as_str());
+    assert_eq!(pulls[0]["base"]["ref"], "main");
+    assert_eq!(pulls[0]["title"], "Create the service checkout");
+    let body = pulls[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("catalog/Component/checkout.yaml") && body.contains("portolan-key"),
+        "{body}"
+    );
+    let labels: Vec<&str> = pulls[0]["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"team-cart") && labels.contains(&"new-service"),
+        "{labels:?}"
+    );
+
+    // The pushed commit holds the service on top of main.
+    let files = git(
+        p.dir(),
+        &["ls-tree", "-r", "--name-only", &format!("origin/{branch}")],
+    );
+    assert!(
+        files.contains("services/checkout/Dockerfile")
+            && files.contains("argocd/apps/checkout-dev.yaml"),
+        "{files}"
+    );
+
+    // Again with the same inputs: nothing pushed, nothing created.
+    let tip = p.remote_branches()[&branch].clone();
+    let posts = p.posts_to_pulls();
+    let again = new_service(&p, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(p.remote_branches()[&branch], tip, "nothing pushed");
+    assert_eq!(p.posts_to_pulls(), posts, "nothing created");
+    assert_eq!(p.github.pulls().len(), 1);
+
+    // New inputs: the same branch is updated, and the same pull request.
+    let rust = new_service(&p, &["--set", "language=rust"]);
+    assert_eq!(rust.status.code(), Some(0), "{}", text(&rust));
+    assert_ne!(p.remote_branches()[&branch], tip, "pushed again");
+    assert_eq!(p.github.pulls().len(), 1);
+    let files = git(
+        p.dir(),
+        &["ls-tree", "-r", "--name-only", &format!("origin/{branch}")],
+    );
+    assert!(
+        files.contains("services/checkout/Cargo.toml") && !files.contains("service.py"),
+        "{files}"
+    );
+    assert_eq!(user_state(p.dir()), before);
+}
+
+#[test]
+fn dry_run_makes_no_network_call() {
+    let p = Platform::new(false);
+    git(p.dir(), &["fetch", "-q", "origin"]);
+    let output = new_service(&p, &["--dry-run"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(p.github.requests().is_empty(), "{:?}", p.github.requests());
+    assert_eq!(p.remote_branches().len(), 1, "only main");
+    assert!(text(&output).contains("would push"), "{}", text(&output));
+}
+
+#[test]
+fn a_lost_response_a_server_error_and_a_duplicate_are_survived_without_duplicates() {
+    let p = Platform::new(false);
+    p.github.inject(Fault::ServerError(502));
+    p.github.inject(Fault::LostResponse);
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(p.github.pulls().len(), 1);
+
+    // A create refused as a duplicate: the run fails or finds it; a re-run completes.
+    let p = Platform::new(false);
+    p.github.inject(Fault::Duplicate422);
+    let first = new_service(&p, &[]);
+    assert!(
+        matches!(first.status.code(), Some(0 | 2)),
+        "{}",
+        text(&first)
+    );
+    let again = new_service(&p, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(p.github.pulls().len(), 1);
+}
+
+#[test]
+fn rate_limits_are_waited_out_or_reported_with_their_reset_time() {
+    let p = Platform::new(false);
+    p.github.inject(Fault::RateLimited { reset_in_secs: 1 });
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(p.github.pulls().len(), 1);
+
+    let p = Platform::new(false);
+    p.github.inject(Fault::RateLimited {
+        reset_in_secs: 3600,
+    });
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("rate limit") && text(&output).contains("until 20"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        text(&output).contains("running the command again completes"),
+        "{}",
+        text(&output)
+    );
+    let again = new_service(&p, &[]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(p.github.pulls().len(), 1);
+}
+
+#[test]
+fn a_branch_with_someone_elses_commits_is_never_overwritten() {
+    let p = Platform::new(false);
+    let output = new_service(&p, &["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let branch = report["pull_request"]["branch"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A reviewer pushes a fix-up onto the branch.
+    let other = tempfile::tempdir().unwrap();
+    git(
+        other.path(),
+        &["clone", "-q", "-b", &branch, p.bare.to_str().unwrap(), "."],
+    );
+    std::fs::write(
+        other.path().join("services/checkout/NOTES.md"),
+        "reviewed\n",
+    )
+    .unwrap();
+    git(other.path(), &["add", "-A"]);
+    git(other.path(), &["commit", "-q", "-m", "Reviewer notes"]);
+    git(other.path(), &["push", "-q", "origin", &branch]);
+    let tip = p.remote_branches()[&branch].clone();
+
+    let output = new_service(&p, &["--set", "language=rust"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("Reviewer notes") && text(&output).contains("never overwritten"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(p.remote_branches()[&branch], tip);
+}
+
+#[test]
+fn a_token_without_workflow_permission_is_explained() {
+    let p = Platform::new(true);
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("`workflow` scope"),
+        "{}",
+        text(&output)
+    );
+    assert!(p.github.pulls().is_empty());
+    assert_eq!(p.remote_branches().len(), 1);
+}
+
+#[test]
+fn over_http_the_token_reaches_git_through_askpass_only() {
+    let p = Platform::new(false);
+    let server = GitHttp::start(p.remotes.path(), Some(("x-access-token", TOKEN)));
+    let url = format!("{}/acme/orders.git", server.url());
+    git(p.dir(), &["remote", "set-url", "origin", &url]);
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(server
+        .authorizations()
+        .iter()
+        .any(|a| a == &format!("x-access-token:{TOKEN}")));
+    let config = std::fs::read_to_string(p.dir().join(".git/config")).unwrap();
+    assert!(!config.contains(TOKEN), "{config}");
+    assert!(!text(&output).contains(TOKEN));
+    assert_eq!(p.github.pulls().len(), 1);
+    assert_eq!(p.remote_branches().len(), 2);
+}
+
+#[test]
+fn two_different_changes_get_two_pull_requests() {
+    let p = Platform::new(false);
+    for name in ["LegacyBilling", "LegacyShipping"] {
+        let output = p.portolan(&[
+            "new",
+            "register",
+            "--no-input",
+            "--pr",
+            "--set",
+            &format!("name={name}"),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    }
+    assert_eq!(p.github.pulls().len(), 2);
+    assert_eq!(p.remote_branches().len(), 3);
+}
+
+#[test]
+fn no_difference_from_the_base_opens_nothing() {
+    let p = Platform::new(false);
+    let run = [
+        "new",
+        "register",
+        "--no-input",
+        "--pr",
+        "--set",
+        "name=Legacy",
+        "--now",
+        "2026-11-29T12:00:00Z",
+        "--format",
+        "json",
+    ];
+    let output = p.portolan(&run);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let branch = report["pull_request"]["branch"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The pull request is merged (fast-forward) and closed.
+    let tip = p.remote_branches()[&branch].clone();
+    git(
+        p.dir(),
+        &["push", "-q", "origin", &format!("{tip}:refs/heads/main")],
+    );
+    p.github.close_pull(1);
+    let requests = p.github.requests().len();
+
+    // The same run again: the base already has it. The precondition (the entity does not
+    // exist) now fails on the base, which is the answer too: nothing to do.
+    let output = p.portolan(&run);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("already exists"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(p.github.pulls().len(), 1);
+    assert_eq!(p.github.requests().len(), requests, "no API call");
+
+    // A change already on the base: no pull request, said so.
+    git(p.dir(), &["pull", "-q", "--ff-only", "origin", "main"]);
+    crate::util::write(
+        p.dir(),
+        "templates/same/template.yaml",
+        b"name: same\noperation: create\nsteps:\n  - write: { file: catalog/Domain/Orders.yaml, content: \"identifier: Orders\\n\", overwrite: true }\n",
+    );
+    git(p.dir(), &["add", "-A"]);
+    git(p.dir(), &["commit", "-q", "-m", "template"]);
+    let same = ["new", "same", "--no-input", "--now", "2026-11-29T12:00:00Z"];
+    let output = p.portolan(&same);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    git(p.dir(), &["add", "-A"]);
+    git(p.dir(), &["commit", "-q", "-m", "ran it by hand"]);
+    git(p.dir(), &["push", "-q", "origin", "HEAD:main"]);
+    let output = p.portolan(&[&same[..], &["--pr"]].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(text(&output).contains("no difference"), "{}", text(&output));
+    assert_eq!(p.github.pulls().len(), 1);
+}
+
+#[test]
+fn pr_opens_and_updates_the_pull_request_of_a_hand_made_branch() {
+    let p = Platform::new(false);
+    git(p.dir(), &["switch", "-q", "-c", "fix-owner"]);
+    std::fs::write(
+        p.dir().join("catalog/Domain/Orders.yaml"),
+        "identifier: Orders\ntitle: Orders domain\n",
+    )
+    .unwrap();
+    git(
+        p.dir(),
+        &["commit", "-qam", "Give the Orders domain a title"],
+    );
+    let output = p.portolan(&["pr", "--label", "catalog"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let pulls = p.github.pulls();
+    assert_eq!(pulls.len(), 1);
+    assert_eq!(pulls[0]["title"], "Give the Orders domain a title");
+    assert_eq!(pulls[0]["head"]["ref"], "fix-owner");
+
+    std::fs::write(
+        p.dir().join("catalog/Domain/Orders.yaml"),
+        "identifier: Orders\ntitle: The Orders domain\n",
+    )
+    .unwrap();
+    git(p.dir(), &["commit", "-qam", "Better title"]);
+    let output = p.portolan(&["pr"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("updated"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(p.github.pulls().len(), 1);
+    assert!(p.github.pulls()[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("Better title"));
+}
