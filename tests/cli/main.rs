@@ -2,6 +2,7 @@
 //! fixture repositories in temporary directories and asserts what a user sees
 //! (exit codes, stdout JSON, messages).
 
+mod fakes;
 mod util;
 
 mod corpus;
@@ -9,6 +10,7 @@ mod generated;
 mod git;
 mod manifests;
 mod orders;
+mod pull_requests;
 mod rules;
 mod synthetic;
 mod templates;
