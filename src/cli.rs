@@ -281,6 +281,15 @@ pub struct PrOptions {
     /// Open the pull request as a draft.
     #[arg(long, requires = "pr")]
     pub draft: bool,
+
+    /// Create the service's own GitHub repository OWNER/NAME, push the application to
+    /// its root, and open the platform pull request pointing at it.
+    #[arg(long, value_name = "OWNER/NAME", requires = "pr")]
+    pub repo: Option<String>,
+
+    /// The forge's host, for the repository URL (filled in by portolan).
+    #[arg(skip)]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Args)]

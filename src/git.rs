@@ -306,28 +306,56 @@ impl Repo {
         changes: &[crate::changeset::FileChange],
         message: &str,
     ) -> Result<String, GitError> {
+        let files: Vec<(String, Option<&[u8]>)> = changes
+            .iter()
+            .map(|change| {
+                let path = if self.prefix.is_empty() {
+                    change.path.clone()
+                } else {
+                    format!("{}/{}", self.prefix, change.path)
+                };
+                (path, change.new.as_deref())
+            })
+            .collect();
+        self.commit_files(Some(base), &files, message)
+    }
+
+    /// A new commit on `base` (or a first commit, with `None`) where each file is
+    /// written (`Some`) or removed (`None`); paths are relative to the top level.
+    pub fn commit_files(
+        &self,
+        base: Option<&str>,
+        files: &[(String, Option<&[u8]>)],
+        message: &str,
+    ) -> Result<String, GitError> {
         let repo = self.open()?;
-        let base = repo.find_commit(git2::Oid::from_str(base)?)?;
-        let base_tree = base.tree()?;
+        let base = base
+            .map(|b| git2::Oid::from_str(b).and_then(|oid| repo.find_commit(oid)))
+            .transpose()?;
+        let base_tree = match &base {
+            Some(commit) => commit.tree()?,
+            None => {
+                let empty = repo.treebuilder(None)?.write()?;
+                repo.find_tree(empty)?
+            }
+        };
         let mut update = git2::build::TreeUpdateBuilder::new();
-        for change in changes {
-            let path = if self.prefix.is_empty() {
-                change.path.clone()
-            } else {
-                format!("{}/{}", self.prefix, change.path)
-            };
-            match &change.new {
+        for (path, content) in files {
+            match content {
                 Some(content) => {
                     let blob = repo.blob(content)?;
-                    let mode = base_tree
-                        .get_path(Path::new(&path))
-                        .ok()
-                        .filter(|e| e.filemode() == i32::from(git2::FileMode::BlobExecutable))
-                        .map_or(git2::FileMode::Blob, |_| git2::FileMode::BlobExecutable);
-                    update.upsert(&path, blob, mode);
+                    let executable = base_tree
+                        .get_path(Path::new(path))
+                        .is_ok_and(|e| e.filemode() == i32::from(git2::FileMode::BlobExecutable));
+                    let mode = if executable {
+                        git2::FileMode::BlobExecutable
+                    } else {
+                        git2::FileMode::Blob
+                    };
+                    update.upsert(path, blob, mode);
                 }
                 None => {
-                    update.remove(&path);
+                    update.remove(path);
                 }
             }
         }
@@ -336,8 +364,25 @@ impl Repo {
         let signature = repo
             .signature()
             .or_else(|_| git2::Signature::now("portolan", "portolan@localhost"))?;
-        let commit = repo.commit(None, &signature, &signature, message, &tree, &[&base])?;
+        let parents: Vec<&git2::Commit<'_>> = base.iter().collect();
+        let commit = repo.commit(None, &signature, &signature, message, &tree, &parents)?;
         Ok(commit.to_string())
+    }
+
+    /// Fetch `branch` of any remote or URL into the private ref `local`; its commit.
+    pub fn fetch_into(
+        &self,
+        remote: &str,
+        branch: &str,
+        local: &str,
+        token: Option<&str>,
+    ) -> Result<String, GitError> {
+        let refspec = format!("+refs/heads/{branch}:{local}");
+        self.run_git(&["fetch", "--quiet", "--no-tags", remote, &refspec], token)?;
+        let repo = self.open()?;
+        let reference = repo.find_reference(local)?;
+        let id = reference.peel_to_commit()?.id().to_string();
+        Ok(id)
     }
 
     /// A commit's tree and parents.

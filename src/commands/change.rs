@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One template run, as the command line asked for it.
+#[derive(Clone)]
 pub struct Request {
     pub root: PathBuf,
     pub template: String,
@@ -123,6 +124,12 @@ pub fn check(
         now,
         entity: request.entity.clone(),
         prompter: prompter.as_ref().map(|p| p as &dyn Prompter),
+        service_repo: request.pr.repo.as_ref().map(|full_name| {
+            serde_json::json!({
+                "full_name": full_name,
+                "url": format!("https://{}/{full_name}", request.pr.host.as_deref().unwrap_or("github.com")),
+            })
+        }),
     };
     let mut planned = plan::plan(&template, &files, run).map_err(|e| plan_error(&template, e))?;
     if let Some(extra) = extra {

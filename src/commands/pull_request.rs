@@ -100,6 +100,9 @@ pub fn deliver(
     printer: &Printer,
 ) -> Result<Outcome, CommandError> {
     let delivery = prepare(&request.root, request.dry_run)?;
+    let mut request = request.clone();
+    request.pr.host = Some(delivery.target.host.clone());
+    let request = &request;
     let base = if request.dry_run {
         delivery
             .repo
@@ -189,16 +192,29 @@ pub fn deliver(
     reviewers.extend(request.pr.reviewers.iter().cloned());
     let draft = request.pr.draft || checked.plan.pr.draft;
 
+    // `--repo`: the application goes to its own repository, the rest to the platform.
+    let (service, platform_changes) = split_service(request, &checked)?;
+
     if request.dry_run {
-        let pull = json!({"branch": branch, "base": delivery.base_branch, "title": title});
+        let pull = json!({"branch": branch, "base": delivery.base_branch, "title": title, "repository": request.pr.repo});
         change::report(request, &checked, printer, Some(pull))?;
         if request.format == ChangeFormat::Human {
+            if let (Some(full_name), Some(files)) = (&request.pr.repo, &service) {
+                printer.message(&format!(
+                    "would create the repository {full_name} with {} file(s) at its root\n",
+                    files.len()
+                ))?;
+            }
             printer.message(&format!(
                 "would push `{branch}` (on `{}`) and open or update its pull request \"{title}\"; nothing was pushed (--dry-run)\n",
                 delivery.base_branch
             ))?;
         }
         return Ok(Outcome::Success);
+    }
+    let mut service_repo = Value::Null;
+    if let (Some(full_name), Some(files)) = (&request.pr.repo, &service) {
+        service_repo = publish_service(&delivery, printer, full_name, files, &checked)?;
     }
 
     let message = format!(
@@ -220,7 +236,7 @@ pub fn deliver(
             build: &|| {
                 delivery
                     .repo
-                    .commit_changes(&base, &checked.prepared, &message)
+                    .commit_changes(&base, &platform_changes, &message)
                     .map_err(git_error)
             },
             same_run: &format!(
@@ -230,16 +246,136 @@ pub fn deliver(
             owned: true,
         },
     )?;
-    change::report(
-        request,
-        &checked,
-        printer,
-        Some(outcome.json(&branch, &delivery.base_branch)),
-    )?;
+    let mut pull = outcome.json(&branch, &delivery.base_branch);
+    if let Some(map) = pull.as_object_mut() {
+        map.insert("repository".into(), service_repo);
+    }
+    change::report(request, &checked, printer, Some(pull))?;
     if request.format == ChangeFormat::Human {
         printer.message(&outcome.sentence(&branch))?;
     }
     Ok(Outcome::Success)
+}
+
+/// With `--repo`: the files of the application (under `services/<name>/`, moved to
+/// the root) and the changes that stay in the platform repository.
+type Split = (
+    Option<Vec<(String, Vec<u8>)>>,
+    Vec<crate::changeset::FileChange>,
+);
+
+fn split_service(request: &Request, checked: &change::Checked) -> Result<Split, CommandError> {
+    let Some(full_name) = &request.pr.repo else {
+        return Ok((None, checked.prepared.clone()));
+    };
+    let shaped = crate::git::owner_and_name(&format!("https://host/{full_name}"));
+    if shaped.as_deref() != Some(full_name.as_str()) {
+        return Err(
+            CommandError::new(format!("`{full_name}` is not OWNER/NAME"))
+                .hint("write it like `--repo acme/checkout`"),
+        );
+    }
+    let name = checked
+        .plan
+        .inputs
+        .values
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            CommandError::new(format!(
+                "--repo needs a template with a `name` input; `{}` has none",
+                checked.template.spec.name
+            ))
+            .hint("use --repo with `portolan new service`")
+        })?;
+    let prefix = format!("services/{name}/");
+    let mut app = Vec::new();
+    let mut rest = Vec::new();
+    for change in &checked.prepared {
+        match (change.path.strip_prefix(&prefix), &change.new) {
+            (Some(relative), Some(content)) => app.push((relative.to_owned(), content.clone())),
+            _ => rest.push(change.clone()),
+        }
+    }
+    if app.is_empty() {
+        return Err(CommandError::new(format!(
+            "the template wrote nothing under `{prefix}` to move into {full_name}"
+        ))
+        .hint(
+            "--repo moves the application folder of `portolan new service` into its own repository",
+        ));
+    }
+    Ok((Some(app), rest))
+}
+
+/// Create the service's repository (or reuse the one an earlier run created) and push
+/// the application as its first commit on `main`; a `main` holding other commits is
+/// never overwritten.
+fn publish_service(
+    delivery: &Delivery,
+    printer: &Printer,
+    full_name: &str,
+    files: &[(String, Vec<u8>)],
+    checked: &change::Checked,
+) -> Result<Value, CommandError> {
+    let token = delivery.token.clone().unwrap_or_default();
+    let github = Github::new(
+        &delivery.target.api_url,
+        &delivery.target.repo,
+        token.clone(),
+    );
+    let spinner = Spinner::start(printer, &format!("creating {full_name}"));
+    let description = format!("Created by portolan for {}", delivery.target.repo);
+    let (clone_url, html_url) = github
+        .create_repository(full_name, true, &description)
+        .map_err(|e| CommandError::new(e.message).hint(e.hint))?;
+    spinner.finish();
+    let git_token = Some(token.as_str())
+        .filter(|_| clone_url.starts_with("http://") || clone_url.starts_with("https://"));
+    let message = format!(
+        "Create {full_name} with portolan\n\nThe `{}` template (v{}) of {}.\n\n{MARKER}{full_name}\nPortolan-Run: {}\n",
+        checked.template.spec.name,
+        checked.template.spec.version,
+        delivery.target.repo,
+        checked.plan.run_key
+    );
+    let repo = &delivery.repo;
+    let remote_main = repo
+        .remote_branch(&clone_url, "main", git_token)
+        .map_err(push_error)?;
+    let pushed = match remote_main {
+        None => {
+            let paths: Vec<(String, Option<&[u8]>)> = files
+                .iter()
+                .map(|(p, c)| (p.clone(), Some(c.as_slice())))
+                .collect();
+            let commit = repo
+                .commit_files(None, &paths, &message)
+                .map_err(git_error)?;
+            let spinner = Spinner::start(printer, &format!("pushing {full_name}"));
+            repo.push(&clone_url, &commit, "main", None, git_token)
+                .map_err(push_error)?;
+            spinner.finish();
+            true
+        }
+        Some(_) => {
+            let local = format!("refs/portolan/service/{}", slug(full_name));
+            let tip = repo
+                .fetch_into(&clone_url, "main", &local, git_token)
+                .map_err(push_error)?;
+            let ours = repo
+                .commit_message(&tip)
+                .is_some_and(|m| m.contains(&format!("{MARKER}{full_name}")));
+            if !ours {
+                return Err(CommandError::new(format!(
+                    "{full_name} already has a `main` branch that portolan did not make; it is never overwritten"
+                ))
+                .hint("choose another --repo, or push the application there yourself and register it with `portolan new register`"));
+            }
+            false
+        }
+    };
+    Ok(json!({"full_name": full_name, "url": html_url, "pushed": pushed}))
 }
 
 /// What to publish: a branch built by `build` (unless the remote already holds the

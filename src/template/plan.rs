@@ -27,6 +27,8 @@ pub struct Run<'a> {
     pub entity: Option<(String, String)>,
     /// Asks for missing inputs; `Some` only on a terminal.
     pub prompter: Option<&'a dyn Prompter>,
+    /// `--repo`: the service's own repository, `{full_name, url}`.
+    pub service_repo: Option<Value>,
 }
 
 /// A planned run.
@@ -97,6 +99,9 @@ pub fn plan(
         );
     }
     variables.insert("platform".into(), Value::Object(platform));
+    if let Some(service_repo) = &run.service_repo {
+        variables.insert("service_repo".into(), service_repo.clone());
+    }
     let now = run.now.rfc3339();
     variables.insert("now".into(), now.clone().into());
     variables.insert(

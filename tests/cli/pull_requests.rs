@@ -500,3 +500,158 @@ fn pr_opens_and_updates_the_pull_request_of_a_hand_made_branch() {
         .unwrap()
         .contains("Better title"));
 }
+
+#[test]
+fn repo_creates_the_service_repository_and_the_platform_pull_request_points_at_it() {
+    let p = Platform::new(false);
+    let server = GitHttp::start(p.remotes.path(), Some(("x-access-token", TOKEN)));
+    p.github.set_git_root(p.remotes.path());
+    p.github.set_git_base(&server.url());
+    let output = new_service(&p, &["--repo", "acme/checkout", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["pull_request"]["repository"]["full_name"], "acme/checkout",
+        "{report:#}"
+    );
+    assert_eq!(p.github.repos().len(), 1);
+
+    // The application is at the root of its own repository, with its pipeline.
+    let service = p.remotes.path().join("acme/checkout.git");
+    let files = git(
+        p.dir(),
+        &[
+            "--git-dir",
+            service.to_str().unwrap(),
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "main",
+        ],
+    );
+    for file in [
+        "service.py",
+        "Dockerfile",
+        "tests/test_service.py",
+        ".github/workflows/checkout.yaml",
+    ] {
+        assert!(
+            files.lines().any(|f| f == file),
+            "{file} missing from:\n{files}"
+        );
+    }
+    let workflow = git(
+        p.dir(),
+        &[
+            "--git-dir",
+            service.to_str().unwrap(),
+            "show",
+            "main:.github/workflows/checkout.yaml",
+        ],
+    );
+    assert!(
+        workflow.contains("repository: acme/orders"),
+        "the pipeline bumps the platform repository:\n{workflow}"
+    );
+
+    // The platform pull request holds the rest, pointing at it.
+    let branch = report["pull_request"]["branch"].as_str().unwrap();
+    let platform = git(
+        p.dir(),
+        &["ls-tree", "-r", "--name-only", &format!("origin/{branch}")],
+    );
+    assert!(
+        !platform.contains("services/checkout/")
+            && !platform.contains(".github/workflows/checkout.yaml"),
+        "{platform}"
+    );
+    assert!(
+        platform.contains("argocd/apps/checkout-dev.yaml"),
+        "{platform}"
+    );
+    let entity = git(
+        p.dir(),
+        &[
+            "show",
+            &format!("origin/{branch}:catalog/Component/checkout.yaml"),
+        ],
+    );
+    assert!(
+        entity.contains("repository: https://") && entity.contains("acme/checkout"),
+        "{entity}"
+    );
+    let deployment = git(
+        p.dir(),
+        &[
+            "show",
+            &format!("origin/{branch}:apps/checkout/base/deployment.yaml"),
+        ],
+    );
+    assert!(deployment.contains("ghcr.io/acme/checkout"), "{deployment}");
+
+    // Again: the repository and the pull request are reused, nothing is duplicated.
+    let again = new_service(&p, &["--repo", "acme/checkout"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert_eq!(p.github.repos().len(), 1);
+    assert_eq!(p.github.pulls().len(), 1);
+}
+
+#[test]
+fn the_token_can_come_from_the_gh_command() {
+    let p = Platform::new(false);
+    let bin = tempfile::tempdir().unwrap();
+    let gh = bin.path().join("gh");
+    std::fs::write(
+        &gh,
+        format!("#!/bin/sh\n[ \"$1 $2 $3\" = \"auth token --hostname\" ] && echo {TOKEN}\n"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = portolan()
+        .args([
+            "new",
+            "register",
+            "--no-input",
+            "--pr",
+            "--set",
+            "name=Legacy",
+        ])
+        .current_dir(p.dir())
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env("PATH", path)
+        .env("HOME", p.dir())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(p.github.pulls().len(), 1);
+
+    // No token anywhere: a clear error before anything is pushed.
+    let output = portolan()
+        .args([
+            "new",
+            "register",
+            "--no-input",
+            "--pr",
+            "--set",
+            "name=Other",
+        ])
+        .current_dir(p.dir())
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env("PATH", bin.path().join("nowhere"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("GH_TOKEN"), "{}", text(&output));
+    assert_eq!(p.remote_branches().len(), 2);
+}
