@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
+            [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Push a branch you committed by hand and open or update its pull request')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the Git hooks that run portolan')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -76,9 +77,15 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time the run happens at (RFC 3339, default: now); recorded, so a run can be repeated exactly')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The pull request''s title (default: the template''s `pr.title`)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeatable; added to the template''s `pr.labels`)')
+            [CompletionResult]::new('--reviewer', '--reviewer', [CompletionResultType]::ParameterName, 'Ask for a review (repeatable; added to the template''s `pr.reviewers`)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Create the service''s own GitHub repository OWNER/NAME, push the application to its root, and open the platform pull request pointing at it')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the files and a unified diff; write nothing')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never ask: a missing input is an error (the default when not on a terminal)')
+            [CompletionResult]::new('--pr', '--pr', [CompletionResultType]::ParameterName, 'Commit the change on the base branch (without touching your working tree, index or branch), push it and open or update its pull request')
+            [CompletionResult]::new('--draft', '--draft', [CompletionResultType]::ParameterName, 'Open the pull request as a draft')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -103,6 +110,19 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never ask: a missing input is an error (the default when not on a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'portolan;pr' {
+            [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The pull request''s title (default: the branch''s first commit subject)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeatable)')
+            [CompletionResult]::new('--reviewer', '--reviewer', [CompletionResultType]::ParameterName, 'Ask for a review (repeatable)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--draft', '--draft', [CompletionResultType]::ParameterName, 'Open the pull request as a draft')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -152,6 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
+            [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Push a branch you committed by hand and open or update its pull request')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Manage the Git hooks that run portolan')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -173,6 +194,9 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             break
         }
         'portolan;help;init' {
+            break
+        }
+        'portolan;help;pr' {
             break
         }
         'portolan;help;hook' {

@@ -37,6 +37,9 @@ _portolan() {
             portolan,new)
                 cmd="portolan__subcmd__new"
                 ;;
+            portolan,pr)
+                cmd="portolan__subcmd__pr"
+                ;;
             portolan,templates)
                 cmd="portolan__subcmd__templates"
                 ;;
@@ -63,6 +66,9 @@ _portolan() {
                 ;;
             portolan__subcmd__help,new)
                 cmd="portolan__subcmd__help__subcmd__new"
+                ;;
+            portolan__subcmd__help,pr)
+                cmd="portolan__subcmd__help__subcmd__pr"
                 ;;
             portolan__subcmd__help,templates)
                 cmd="portolan__subcmd__help__subcmd__templates"
@@ -92,7 +98,7 @@ _portolan() {
 
     case "${cmd}" in
         portolan)
-            opts="-h -V --color --help --version validate explain diff new templates init hook completions help"
+            opts="-h -V --color --help --version validate explain diff new templates init pr hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,7 +178,7 @@ _portolan() {
             return 0
             ;;
         portolan__subcmd__help)
-            opts="validate explain diff new templates init hook completions help"
+            opts="validate explain diff new templates init pr hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,6 +290,20 @@ _portolan() {
             return 0
             ;;
         portolan__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__help__subcmd__pr)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -430,7 +450,7 @@ _portolan() {
             return 0
             ;;
         portolan__subcmd__new)
-            opts="-h -V --set --values --now --dry-run --no-input --root --format --color --help --version"
+            opts="-h -V --set --values --now --dry-run --no-input --root --format --pr --title --label --reviewer --draft --repo --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,6 +474,56 @@ _portolan() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reviewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__pr)
+            opts="-h -V --title --label --reviewer --draft --root --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reviewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

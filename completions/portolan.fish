@@ -35,6 +35,7 @@ complete -c portolan -n "__fish_portolan_needs_command" -f -a "diff" -d 'Show wh
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "new" -d 'Create something from a template: a service, the catalog entity of an existing one…'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "templates" -d 'List the templates and their inputs'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "init" -d 'Make a Git repository (or a new folder) a platform repository'
+complete -c portolan -n "__fish_portolan_needs_command" -f -a "pr" -d 'Push a branch you committed by hand and open or update its pull request'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "hook" -d 'Manage the Git hooks that run portolan'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c portolan -n "__fish_portolan_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -72,11 +73,17 @@ complete -c portolan -n "__fish_portolan_using_subcommand new" -l now -d 'The ti
 complete -c portolan -n "__fish_portolan_using_subcommand new" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
 complete -c portolan -n "__fish_portolan_using_subcommand new" -l format -d 'Output format' -r -f -a "human\t'The files, a unified diff (with --dry-run) and a summary'
 json\t'A versioned JSON report of the change'"
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l title -d 'The pull request\'s title (default: the template\'s `pr.title`)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l label -d 'Add a label (repeatable; added to the template\'s `pr.labels`)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l reviewer -d 'Ask for a review (repeatable; added to the template\'s `pr.reviewers`)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l repo -d 'Create the service\'s own GitHub repository OWNER/NAME, push the application to its root, and open the platform pull request pointing at it' -r
 complete -c portolan -n "__fish_portolan_using_subcommand new" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand new" -l dry-run -d 'Show the files and a unified diff; write nothing'
 complete -c portolan -n "__fish_portolan_using_subcommand new" -l no-input -d 'Never ask: a missing input is an error (the default when not on a terminal)'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l pr -d 'Commit the change on the base branch (without touching your working tree, index or branch), push it and open or update its pull request'
+complete -c portolan -n "__fish_portolan_using_subcommand new" -l draft -d 'Open the pull request as a draft'
 complete -c portolan -n "__fish_portolan_using_subcommand new" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c portolan -n "__fish_portolan_using_subcommand new" -s V -l version -d 'Print version'
 complete -c portolan -n "__fish_portolan_using_subcommand templates" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
@@ -97,6 +104,16 @@ complete -c portolan -n "__fish_portolan_using_subcommand init" -l dry-run -d 'S
 complete -c portolan -n "__fish_portolan_using_subcommand init" -l no-input -d 'Never ask: a missing input is an error (the default when not on a terminal)'
 complete -c portolan -n "__fish_portolan_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c portolan -n "__fish_portolan_using_subcommand init" -s V -l version -d 'Print version'
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l title -d 'The pull request\'s title (default: the branch\'s first commit subject)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l label -d 'Add a label (repeatable)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l reviewer -d 'Ask for a review (repeatable)' -r
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l root -d 'The platform repository (default: the one around the current directory)' -r -F
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -l draft -d 'Open the pull request as a draft'
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -s h -l help -d 'Print help'
+complete -c portolan -n "__fish_portolan_using_subcommand pr" -s V -l version -d 'Print version'
 complete -c portolan -n "__fish_portolan_using_subcommand hook; and not __fish_seen_subcommand_from install help" -l color -d 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -117,13 +134,14 @@ always\t''
 never\t''"
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c portolan -n "__fish_portolan_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "new" -d 'Create something from a template: a service, the catalog entity of an existing one…'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "templates" -d 'List the templates and their inputs'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "init" -d 'Make a Git repository (or a new folder) a platform repository'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "hook" -d 'Manage the Git hooks that run portolan'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init hook completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "validate" -d 'Check the catalog (blueprints and entities) offline'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "explain" -d 'Explain a rule: what it means and how to fix it'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "diff" -d 'Show what changed in the catalog between two revisions'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "new" -d 'Create something from a template: a service, the catalog entity of an existing one…'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "templates" -d 'List the templates and their inputs'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "init" -d 'Make a Git repository (or a new folder) a platform repository'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "pr" -d 'Push a branch you committed by hand and open or update its pull request'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "hook" -d 'Manage the Git hooks that run portolan'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c portolan -n "__fish_portolan_using_subcommand help; and not __fish_seen_subcommand_from validate explain diff new templates init pr hook completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c portolan -n "__fish_portolan_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "install" -d 'Install a pre-commit hook that runs `portolan validate --staged`'
