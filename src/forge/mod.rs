@@ -94,4 +94,16 @@ mod tests {
             Some("127.0.0.1")
         );
     }
+
+    #[test]
+    fn the_api_of_a_remote() {
+        let config = crate::config::Config::default();
+        let github = target(&config, Some("git@github.com:acme/platform.git")).unwrap();
+        assert_eq!(github.api_url, "https://api.github.com");
+        assert_eq!(github.repo, "acme/platform");
+        let enterprise = target(&config, Some("https://ghe.acme.io/acme/platform.git")).unwrap();
+        assert_eq!(enterprise.api_url, "https://ghe.acme.io/api/v3");
+        assert_eq!(enterprise.host, "ghe.acme.io");
+        assert!(target(&config, None).is_none());
+    }
 }
