@@ -78,6 +78,17 @@ manifests before anything is written; a failed run writes nothing.
 Exit codes: 0 written (or shown with --dry-run), 1 the change would be invalid, 2 could not run.")]
     New(NewArgs),
 
+    /// Run a day-2 or delete template on an entity: scale, add an env var, lock deploys…
+    #[command(after_help = "\
+Examples:
+  portolan run set-replicas Component/checkout --set env=prod --set replicas=4
+  portolan run add-env-var checkout --set env=dev --set key=LOG_LEVEL --set value=debug --pr
+  portolan templates --for Component/checkout   what can run on it
+
+The entity is BLUEPRINT/ID, or a bare ID when it is unique. The change is validated with the
+catalog and the manifests before anything is written; a failed run writes nothing.")]
+    Run(RunArgs),
+
     /// List the templates and their inputs.
     #[command(after_help = "\
 Examples:
@@ -333,7 +344,23 @@ pub enum ChangeFormat {
 }
 
 #[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The template (`portolan templates --for BLUEPRINT/ID` lists those that apply).
+    pub template: String,
+
+    /// The entity: BLUEPRINT/ID, or a bare ID when it is unique.
+    pub entity: String,
+
+    #[command(flatten)]
+    pub run: RunOptions,
+}
+
+#[derive(Debug, Args)]
 pub struct TemplatesArgs {
+    /// Only the templates that can run on this entity (BLUEPRINT/ID).
+    #[arg(long = "for", value_name = "BLUEPRINT/ID")]
+    pub for_entity: Option<String>,
+
     /// The platform repository (default: the one around the current directory).
     #[arg(long, value_name = "PATH")]
     pub root: Option<PathBuf>,

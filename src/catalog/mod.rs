@@ -97,6 +97,63 @@ impl Catalog {
             .map(|&i| &self.entities[i])
     }
 
+    /// Resolve a command-line reference: `BLUEPRINT/ID` (split at the first `/`), or a
+    /// bare ID when it is unique across blueprints. The error says what was meant.
+    pub fn resolve(&self, reference: &str) -> Result<(String, String), String> {
+        if let Some((blueprint, id)) = reference.split_once('/') {
+            let Some(b) = self.blueprints.index_of(blueprint) else {
+                let hint = identifier::closest(blueprint, self.blueprints.ids())
+                    .map(|c| format!("; did you mean `{c}/{id}`?"))
+                    .unwrap_or_default();
+                return Err(format!("there is no blueprint `{blueprint}`{hint}"));
+            };
+            if self.entity(b, id).is_some() {
+                return Ok((blueprint.to_owned(), id.to_owned()));
+            }
+            let hint = self
+                .by_blueprint
+                .get(b)
+                .and_then(|ids| identifier::closest(id, ids.keys().map(String::as_str)))
+                .map(|c| format!("; did you mean `{blueprint}/{c}`?"))
+                .unwrap_or_default();
+            return Err(format!("there is no {blueprint} `{id}`{hint}"));
+        }
+        let found: Vec<&Entity> = self
+            .entities
+            .iter()
+            .filter(|e| e.identifier == reference && e.blueprint.is_some())
+            .collect();
+        match found.as_slice() {
+            [one] => {
+                let b = one.blueprint.and_then(|b| self.blueprints.list.get(b));
+                Ok((
+                    b.map(|b| b.identifier.clone()).unwrap_or_default(),
+                    reference.to_owned(),
+                ))
+            }
+            [] => {
+                let hint = identifier::closest(
+                    reference,
+                    self.entities.iter().map(|e| e.identifier.as_str()),
+                )
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+                Err(format!("no entity is called `{reference}`{hint}"))
+            }
+            many => {
+                let names: Vec<String> = many
+                    .iter()
+                    .filter_map(|e| e.blueprint.and_then(|b| self.blueprints.list.get(b)))
+                    .map(|b| format!("`{}/{reference}`", b.identifier))
+                    .collect();
+                Err(format!(
+                    "`{reference}` is ambiguous: say {}",
+                    names.join(" or ")
+                ))
+            }
+        }
+    }
+
     /// The path of an entity's file.
     pub fn file_of(&self, entity: &Entity) -> &str {
         &self.files[entity.file].path

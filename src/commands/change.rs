@@ -102,6 +102,29 @@ pub fn check(
             )
         }));
     }
+    if let Some((blueprint, id)) = &request.entity {
+        if template.spec.blueprint.as_deref() != Some(blueprint.as_str()) {
+            return Err(CommandError::new(format!(
+                "`{}` runs on {} entities, and `{blueprint}/{id}` is a {blueprint}",
+                template.spec.name,
+                template.spec.blueprint.as_deref().unwrap_or("no")
+            ))
+            .hint(format!(
+                "`portolan templates --for {blueprint}/{id}` lists what runs on it"
+            )));
+        }
+        let exists = catalog
+            .blueprints
+            .index_of(blueprint)
+            .and_then(|b| catalog.entity(b, id))
+            .is_some();
+        if !exists {
+            return Err(CommandError::new(format!(
+                "there is no {blueprint} `{id}` in what the plan reads"
+            ))
+            .hint("with --pr the plan reads the base branch: merge the entity first"));
+        }
+    }
     let files = template.files(source.as_ref())?;
     let platform_repo = catalog
         .config

@@ -10,6 +10,7 @@ pub mod init;
 pub mod new;
 pub mod pr;
 pub mod pull_request;
+pub mod run;
 pub mod templates;
 pub mod validate;
 
@@ -78,6 +79,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::Templates(args) => templates::run(args, printer),
         Command::Init(args) => init::run(args, printer),
         Command::Pr(args) => pr::run(args, printer),
+        Command::Run(args) => run::run(args, printer),
     }
 }
 

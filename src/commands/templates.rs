@@ -21,10 +21,34 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
             Vec::new(),
         ))
     })?;
-    let templates = template::all(&source, &config).map_err(|e| {
+    let mut templates = template::all(&source, &config).map_err(|e| {
         CommandError::new(e.to_string())
             .hint("`portolan validate` locates the problem in the template")
     })?;
+    if let Some(reference) = &args.for_entity {
+        let options = crate::catalog::LoadOptions {
+            keep_values: true,
+            ..Default::default()
+        };
+        let catalog = crate::catalog::load(&source, options)
+            .map_err(crate::catalog::loader_error_message)?
+            .catalog;
+        let (blueprint, id) = catalog.resolve(reference).map_err(|m| {
+            CommandError::new(m).hint("name the entity as BLUEPRINT/ID, e.g. `Component/checkout`")
+        })?;
+        let catalog = std::sync::Arc::new(catalog);
+        let shared: std::sync::Arc<dyn crate::source::Source + Send + Sync> =
+            std::sync::Arc::new(Worktree::new(&root));
+        templates.retain(|t| {
+            crate::template::plan::applies(
+                t,
+                std::sync::Arc::clone(&catalog),
+                std::sync::Arc::clone(&shared),
+                &blueprint,
+                &id,
+            )
+        });
+    }
     let text = match args.format {
         DiffFormat::Json => {
             let list: Vec<Value> = templates.iter().map(describe).collect();

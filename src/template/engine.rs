@@ -177,6 +177,15 @@ pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
+    // `{{ now | add_days(5) }}`: an absolute time from the run's `now`.
+    env.add_filter(
+        "add_days",
+        |time: String, days: i64| -> Result<String, Error> {
+            crate::time::Instant::parse(&time)
+                .map(|t| t.plus_days(days).rfc3339())
+                .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+        },
+    );
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()

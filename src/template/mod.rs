@@ -10,6 +10,7 @@ pub mod check;
 pub mod engine;
 pub mod entity_yaml;
 pub mod inputs;
+pub mod patch;
 pub mod plan;
 
 use crate::config::Config;
@@ -122,6 +123,29 @@ pub enum Step {
         #[serde(flatten)]
         guard: Guard,
     },
+    Patch {
+        file: String,
+        #[serde(default)]
+        document: Option<Value>,
+        ops: Vec<Value>,
+        #[serde(flatten)]
+        guard: Guard,
+    },
+    Merge {
+        file: String,
+        #[serde(default)]
+        document: Option<Value>,
+        value: Value,
+        #[serde(flatten)]
+        guard: Guard,
+    },
+    Request {
+        kind: String,
+        #[serde(default, rename = "with")]
+        with: Option<Value>,
+        #[serde(flatten)]
+        guard: Guard,
+    },
     Entity {
         #[serde(default)]
         upsert: Option<Value>,
@@ -138,6 +162,9 @@ impl Step {
             Step::Render { guard, .. }
             | Step::Write { guard, .. }
             | Step::Delete { guard, .. }
+            | Step::Patch { guard, .. }
+            | Step::Merge { guard, .. }
+            | Step::Request { guard, .. }
             | Step::Entity { guard, .. } => guard,
         }
     }
@@ -147,6 +174,9 @@ impl Step {
             Step::Render { .. } => "render",
             Step::Write { .. } => "write",
             Step::Delete { .. } => "delete",
+            Step::Patch { .. } => "patch",
+            Step::Merge { .. } => "merge",
+            Step::Request { .. } => "request",
             Step::Entity { .. } => "entity",
         }
     }

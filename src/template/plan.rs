@@ -4,10 +4,11 @@
 
 use super::engine::{entity_json, Engine, Files, RenderError};
 use super::inputs::{self, Given, InputError, Inputs, Prompter};
-use super::{entity_yaml, Operation, Step, Template};
+use super::{entity_yaml, patch, Operation, Step, Template};
 use crate::catalog::entity::file_name_for;
 use crate::catalog::Catalog;
 use crate::changeset::{safe_path, ChangeError, Changeset};
+use crate::source::parse::Format;
 use crate::source::Source;
 use crate::time::Instant;
 use serde_json::{json, Map, Value};
@@ -155,6 +156,14 @@ pub fn plan(
         }
     }
 
+    let run_info = json!({
+        "template": template.spec.name,
+        "version": template.spec.version,
+        "run_key": run_key,
+        "now": now,
+        "entity": entity_ref,
+        "inputs": inputs.recordable(),
+    });
     let mut changes = Changeset::new();
     for (index, step) in template.spec.steps.iter().enumerate() {
         let fail = |message: String, hint: &str| PlanError::Step {
@@ -192,6 +201,8 @@ pub fn plan(
                     files,
                     known_files: &known_files,
                     changes: &mut changes,
+                    source: run.source.as_ref(),
+                    run_info: &run_info,
                 };
                 step_run
                     .run(step)
@@ -339,9 +350,19 @@ struct StepRun<'a> {
     files: &'a BTreeMap<String, Vec<u8>>,
     known_files: &'a Files,
     changes: &'a mut Changeset,
+    /// What the plan reads, for the current content of a file to patch.
+    source: &'a dyn Source,
+    run_info: &'a Value,
 }
 
 type StepError = (String, String);
+
+fn not_yaml(path: &str) -> StepError {
+    (
+        format!("`{path}` is not a YAML or JSON file"),
+        "patch and merge edit `.yaml`, `.yml` and `.json` files".to_owned(),
+    )
+}
 
 fn render_error(what: &str, e: RenderError) -> StepError {
     (format!("{what}: {e}"), "fix the template".into())
@@ -389,6 +410,73 @@ impl StepRun<'_> {
                 self.known_files.plan(&path, false);
                 Ok(())
             }
+            Step::Patch {
+                file,
+                document,
+                ops,
+                ..
+            } => {
+                let path = self.path(file)?;
+                let mut rendered = Vec::with_capacity(ops.len());
+                for (i, op) in ops.iter().enumerate() {
+                    let op = self.value(op, &format!("ops/{i}"))?.unwrap_or(Value::Null);
+                    rendered.push(patch::Op::from_json(&op).map_err(|e| {
+                        (
+                            format!("`{path}`: {e}"),
+                            "fix the template's `ops`".to_owned(),
+                        )
+                    })?);
+                }
+                self.edit(&path, document.as_ref(), &rendered)
+            }
+            Step::Merge {
+                file,
+                document,
+                value,
+                ..
+            } => {
+                let path = self.path(file)?;
+                let value = self.value(value, "value")?.unwrap_or(Value::Null);
+                let current = self.current_value(&path, document.as_ref())?;
+                let ops = patch::merge_ops(&current, "", &value);
+                if ops.is_empty() {
+                    return Ok(());
+                }
+                self.edit(&path, document.as_ref(), &ops)
+            }
+            Step::Request { kind, with, .. } => {
+                let kind = self
+                    .engine
+                    .render(kind)
+                    .map_err(|e| render_error("`kind`", e))?;
+                let with = match with {
+                    Some(v) => self.value(v, "with")?.unwrap_or(Value::Null),
+                    None => Value::Object(Map::new()),
+                };
+                let info = self.run_info;
+                let template = info["template"].as_str().unwrap_or_default();
+                let run_key = info["run_key"].as_str().unwrap_or_default();
+                let record = json!({
+                    "kind": kind,
+                    "template": template,
+                    "version": info["version"],
+                    "run_key": run_key,
+                    "requested_at": info["now"],
+                    "entity": info["entity"],
+                    "inputs": info["inputs"],
+                    "with": with,
+                });
+                let text = format!(
+                    "# Work for the requests workflow: it runs `{kind}`, records the outcome and removes this file.\n{}",
+                    entity_yaml::to_yaml_ordered(&record, &["kind", "template", "version", "run_key", "requested_at", "entity"])
+                        .map_err(|e| (e, "report this as a bug".to_owned()))?
+                );
+                self.write(
+                    &format!("requests/{template}/{run_key}.yaml"),
+                    text.into_bytes(),
+                    false,
+                )
+            }
             Step::Entity { upsert, delete, .. } => {
                 if let Some(value) = upsert {
                     self.upsert(value)?;
@@ -403,6 +491,113 @@ impl StepRun<'_> {
                 Ok(())
             }
         }
+    }
+
+    fn path(&self, file: &str) -> Result<String, StepError> {
+        let path = self
+            .engine
+            .render(file)
+            .map_err(|e| render_error("`file`", e))?;
+        safe_path(&path).map_err(change)
+    }
+
+    /// A file's text as the plan has it so far: written by an earlier step, or read.
+    fn current_text(&self, path: &str) -> Result<String, StepError> {
+        let bytes = match self.changes.get(path) {
+            Some(crate::changeset::Change::Write { content, .. }) => content.clone(),
+            Some(crate::changeset::Change::Delete) => {
+                return Err((
+                    format!("`{path}` is deleted by an earlier step"),
+                    "reorder the steps".into(),
+                ))
+            }
+            None => self.source.read(path).map_err(|_| {
+                (
+                    format!("`{path}` does not exist"),
+                    "a patch edits a file that exists; check the path (and the entity's `app`)"
+                        .to_owned(),
+                )
+            })?,
+        };
+        String::from_utf8(bytes).map_err(|_| {
+            (
+                format!("`{path}` is not text"),
+                "patch YAML or JSON files only".to_owned(),
+            )
+        })
+    }
+
+    fn current_value(&self, path: &str, document: Option<&Value>) -> Result<Value, StepError> {
+        let text = self.current_text(path)?;
+        let format = Format::of_path(path).ok_or_else(|| not_yaml(path))?;
+        let parsed = crate::source::parse::parse_bytes(text.into_bytes(), format);
+        if let Some(e) = parsed.errors.first() {
+            return Err((
+                format!("`{path}` is not valid: {}", e.message),
+                "fix the file first".into(),
+            ));
+        }
+        let select =
+            patch::Select::from_json(document).map_err(|e| (e, "fix `document:`".to_owned()))?;
+        let index = match select {
+            patch::Select::Index(i) => i,
+            patch::Select::Named { kind, name } => parsed
+                .documents
+                .iter()
+                .position(|d| {
+                    d.value.get("kind").and_then(Value::as_str) == Some(kind.as_str())
+                        && d.value.pointer("/metadata/name").and_then(Value::as_str)
+                            == Some(name.as_str())
+                })
+                .ok_or_else(|| {
+                    (
+                        format!("`{path}` has no {kind} `{name}`"),
+                        "fix `document:`".to_owned(),
+                    )
+                })?,
+            patch::Select::Only => 0,
+        };
+        Ok(parsed
+            .documents
+            .get(index)
+            .map(|d| d.value.clone())
+            .unwrap_or(Value::Null))
+    }
+
+    /// Apply patch operations to a YAML or JSON file of the repository (or of the plan).
+    fn edit(
+        &mut self,
+        path: &str,
+        document: Option<&Value>,
+        ops: &[patch::Op],
+    ) -> Result<(), StepError> {
+        let text = self.current_text(path)?;
+        let result = match Format::of_path(path) {
+            Some(Format::Yaml) => {
+                let select = patch::Select::from_json(document)
+                    .map_err(|e| (e, "fix `document:`".to_owned()))?;
+                patch::apply(&text, &select, ops)
+            }
+            Some(Format::Json) => patch::apply_json(&text, ops),
+            None => return Err(not_yaml(path)),
+        };
+        let updated = result.map_err(|e| {
+            (
+                format!("cannot patch `{path}`: {e}"),
+                "check the path against the file; nothing was written".to_owned(),
+            )
+        })?;
+        if self.changes.get(path).is_some() {
+            self.changes
+                .replace(path, updated.into_bytes())
+                .map_err(change)?;
+        } else {
+            self.changes
+                .write(path, updated.into_bytes(), true)
+                .map_err(change)?;
+        }
+        self.known_files.plan(path, true);
+        Ok(())
     }
 
     fn write(&mut self, path: &str, content: Vec<u8>, overwrite: bool) -> Result<(), StepError> {
@@ -612,6 +807,44 @@ fn replace_document(
     }
     out.push_str(&text[range.end..]);
     out
+}
+
+/// Whether a day-2 or delete template can run on an entity: its blueprint matches and
+/// every precondition that does not depend on inputs holds.
+pub fn applies(
+    template: &Template,
+    catalog: Arc<Catalog>,
+    source: Arc<dyn Source + Send + Sync>,
+    blueprint: &str,
+    id: &str,
+) -> bool {
+    if template.spec.operation == Operation::Create
+        || template.spec.blueprint.as_deref() != Some(blueprint)
+    {
+        return false;
+    }
+    let Some(entity) = catalog
+        .blueprints
+        .index_of(blueprint)
+        .and_then(|b| catalog.entity(b, id))
+        .map(|e| entity_json(&catalog, e))
+    else {
+        return false;
+    };
+    let mut variables = BTreeMap::new();
+    variables.insert(
+        "config".into(),
+        serde_json::to_value(&catalog.config).unwrap_or(Value::Null),
+    );
+    variables.insert("entity".to_owned(), entity);
+    variables.insert("now".into(), Instant::now().rfc3339().into());
+    let engine = Engine::new(variables, Arc::clone(&catalog), Files::new(source));
+    template
+        .spec
+        .preconditions
+        .iter()
+        .filter(|p| !p.that.contains("inputs"))
+        .all(|p| engine.truthy(&p.that).unwrap_or(false))
 }
 
 #[cfg(test)]

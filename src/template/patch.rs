@@ -1,0 +1,497 @@
+//! `patch:` and `merge:` steps: RFC 6902 operations at JSON pointers, applied to a
+//! YAML file so that only the targeted lines change — comments, key order and
+//! indentation of the user's file stay (yamlpatch does the surgery).
+//!
+//! Pointers may select a list item by key: `/spec/containers/[name=app]/image` is the
+//! `image` of the container named `app`. `document:` picks one document of a
+//! multi-document file, by index or as `Kind/name`.
+
+use crate::source::parse::{parse_bytes, split_yaml_documents, Format};
+use serde_json::Value;
+use yamlpatch::{Op as YamlOp, Patch};
+use yamlpath::{Component, Route};
+
+/// One operation, rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Add { path: String, value: Value },
+    Replace { path: String, value: Value },
+    Remove { path: String },
+}
+
+impl Op {
+    /// Read `{op, path, value}`.
+    pub fn from_json(value: &Value) -> Result<Op, String> {
+        let text = |k: &str| value.get(k).and_then(Value::as_str);
+        let path = text("path")
+            .ok_or("an operation needs a `path` (a JSON pointer)")?
+            .to_owned();
+        let value_of = || {
+            value.get("value").cloned().ok_or_else(|| {
+                format!("`{}` at `{path}` needs a `value`", text("op").unwrap_or(""))
+            })
+        };
+        match text("op") {
+            Some("add") => Ok(Op::Add {
+                value: value_of()?,
+                path: path.clone(),
+            }),
+            Some("replace") => Ok(Op::Replace {
+                value: value_of()?,
+                path: path.clone(),
+            }),
+            Some("remove") => Ok(Op::Remove { path }),
+            Some(other) => Err(format!(
+                "the operation `{other}` is not supported; use add, replace or remove"
+            )),
+            None => Err("an operation needs `op` (add, replace or remove)".into()),
+        }
+    }
+
+    fn path(&self) -> &str {
+        match self {
+            Op::Add { path, .. } | Op::Replace { path, .. } | Op::Remove { path } => path,
+        }
+    }
+}
+
+/// Which document of a file to patch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Select {
+    /// The only document (an error when there are several).
+    Only,
+    Index(usize),
+    /// `Kind/name` of a Kubernetes manifest.
+    Named {
+        kind: String,
+        name: String,
+    },
+}
+
+impl Select {
+    pub fn from_json(value: Option<&Value>) -> Result<Select, String> {
+        match value {
+            None | Some(Value::Null) => Ok(Select::Only),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .map(|i| Select::Index(usize::try_from(i).unwrap_or(usize::MAX)))
+                .ok_or_else(|| "`document` is an index (0, 1, …) or `Kind/name`".into()),
+            Some(Value::String(s)) => match s.split_once('/') {
+                Some((kind, name)) => Ok(Select::Named {
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                }),
+                None => s
+                    .parse::<usize>()
+                    .map(Select::Index)
+                    .map_err(|_| format!("`document: {s}` is neither an index nor `Kind/name`")),
+            },
+            Some(other) => Err(format!(
+                "`document: {other}` is neither an index nor `Kind/name`"
+            )),
+        }
+    }
+}
+
+/// Apply operations to a JSON file's value (JSON keeps no comments to preserve).
+pub fn apply_json(text: &str, ops: &[Op]) -> Result<String, String> {
+    let mut value: Value =
+        serde_json::from_str(text).map_err(|e| format!("the file is not valid JSON: {e}"))?;
+    for op in ops {
+        let segments = resolve(&value, op.path()).map_err(|e| format!("`{}`: {e}", op.path()))?;
+        let (last, parent) = segments
+            .split_last()
+            .ok_or_else(|| "the whole document cannot be patched; point into it".to_owned())?;
+        let exists = lookup(&value, &segments).is_some();
+        let parent_value = lookup_mut(&mut value, parent)
+            .ok_or_else(|| format!("`{}`: the parent of the path does not exist", op.path()))?;
+        match (op, parent_value, last) {
+            (Op::Replace { .. } | Op::Remove { .. }, _, _) if !exists => {
+                return Err(format!("`{}`: the path does not exist", op.path()))
+            }
+            (
+                Op::Replace { value: v, .. } | Op::Add { value: v, .. },
+                Value::Object(map),
+                Segment::Key(k),
+            ) => {
+                map.insert(k.clone(), v.clone());
+            }
+            (Op::Remove { .. }, Value::Object(map), Segment::Key(k)) => {
+                map.remove(k);
+            }
+            (Op::Replace { value: v, .. }, Value::Array(items), Segment::Index(i)) => {
+                items[*i] = v.clone()
+            }
+            (Op::Add { value: v, .. }, Value::Array(items), Segment::Append) => {
+                items.push(v.clone())
+            }
+            (Op::Add { value: v, .. }, Value::Array(items), Segment::Index(i))
+                if *i <= items.len() =>
+            {
+                items.insert(*i, v.clone())
+            }
+            (Op::Remove { .. }, Value::Array(items), Segment::Index(i)) => {
+                items.remove(*i);
+            }
+            _ => {
+                return Err(format!(
+                    "`{}`: the path does not fit the document",
+                    op.path()
+                ))
+            }
+        }
+    }
+    let mut out = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    out.push('\n');
+    Ok(out)
+}
+
+fn lookup_mut<'a>(value: &'a mut Value, segments: &[Segment]) -> Option<&'a mut Value> {
+    segments.iter().try_fold(value, |v, s| match (v, s) {
+        (Value::Object(map), Segment::Key(k)) => map.get_mut(k),
+        (Value::Array(items), Segment::Index(i)) => items.get_mut(*i),
+        _ => None,
+    })
+}
+
+/// Apply operations to the YAML text of a file; the new text, or why not.
+pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> {
+    let ranges = split_yaml_documents(text);
+    let index = match select {
+        Select::Only if ranges.len() <= 1 => 0,
+        Select::Only => {
+            return Err(format!(
+                "the file has {} documents: say which with `document:` (an index or `Kind/name`)",
+                ranges.len()
+            ))
+        }
+        Select::Index(i) if *i < ranges.len().max(1) => *i,
+        Select::Index(i) => {
+            return Err(format!(
+                "the file has no document {i} (it has {})",
+                ranges.len()
+            ))
+        }
+        Select::Named { kind, name } => ranges
+            .iter()
+            .position(|r| {
+                let parsed = parse_bytes(text[r.clone()].as_bytes().to_vec(), Format::Yaml);
+                parsed.documents.first().is_some_and(|d| {
+                    d.value.get("kind").and_then(Value::as_str) == Some(kind)
+                        && d.value.pointer("/metadata/name").and_then(Value::as_str) == Some(name)
+                })
+            })
+            .ok_or_else(|| format!("no document of the file is the {kind} `{name}`"))?,
+    };
+    let range = ranges.get(index).cloned().unwrap_or(0..text.len());
+    let mut document = text[range.clone()].to_owned();
+    for op in ops {
+        document = apply_one(&document, op).map_err(|e| format!("`{}`: {e}", op.path()))?;
+    }
+    Ok(format!(
+        "{}{document}{}",
+        &text[..range.start],
+        &text[range.end..]
+    ))
+}
+
+fn apply_one(document: &str, op: &Op) -> Result<String, String> {
+    let parsed = parse_bytes(document.as_bytes().to_vec(), Format::Yaml);
+    if let Some(error) = parsed.errors.first() {
+        return Err(format!("the file is not valid YAML: {}", error.message));
+    }
+    let current = parsed
+        .documents
+        .first()
+        .map(|d| d.value.clone())
+        .unwrap_or(Value::Null);
+    let segments = resolve(&current, op.path())?;
+    let (parent, last) = match segments.split_last() {
+        Some((last, parent)) => (parent.to_vec(), last.clone()),
+        None => return Err("the whole document cannot be patched; point into it".into()),
+    };
+    let parent_value = lookup(&current, &parent).ok_or("the parent of the path does not exist")?;
+    let exists = lookup(&current, &segments).is_some();
+    let yaml_value = |v: &Value| yaml_serde::to_value(v).map_err(|e| e.to_string());
+    let (route, operation) = match op {
+        Op::Replace { value, .. } => {
+            if !exists {
+                return Err("nothing to replace: the path does not exist (use `add`)".into());
+            }
+            (route(&segments), YamlOp::Replace(yaml_value(value)?))
+        }
+        Op::Remove { .. } => {
+            if !exists {
+                return Err("nothing to remove: the path does not exist".into());
+            }
+            (route(&segments), YamlOp::Remove)
+        }
+        Op::Add { value, .. } => match (parent_value, &last) {
+            (Value::Object(_), Segment::Key(key)) if exists => {
+                let _ = key;
+                (route(&segments), YamlOp::Replace(yaml_value(value)?))
+            }
+            (Value::Object(_), Segment::Key(key)) => (
+                route(&parent),
+                YamlOp::Add {
+                    key: key.clone(),
+                    value: yaml_value(value)?,
+                },
+            ),
+            (Value::Array(items), Segment::Append) | (Value::Array(items), Segment::Index(_))
+                if matches!(last, Segment::Append)
+                    || matches!(last, Segment::Index(i) if i == items.len()) =>
+            {
+                (
+                    route(&parent),
+                    YamlOp::Append {
+                        value: yaml_value(value)?,
+                    },
+                )
+            }
+            (Value::Array(_), _) => {
+                return Err("adding inside a list is supported at its end only (`/-`)".into())
+            }
+            _ => return Err("the parent of the path is not a mapping or a list".into()),
+        },
+    };
+    let doc = yamlpath::Document::new(document.to_owned()).map_err(|e| e.to_string())?;
+    let patched = yamlpatch::apply_yaml_patches(&doc, &[Patch { route, operation }])
+        .map_err(|e| e.to_string())?;
+    Ok(patched.source().to_owned())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+    /// `-`: after the last item.
+    Append,
+}
+
+/// Pointer segments against the current value: `[name=app]` becomes the index of the
+/// item whose `name` is `app`; numbers index lists.
+fn resolve(value: &Value, pointer: &str) -> Result<Vec<Segment>, String> {
+    if !pointer.starts_with('/') {
+        return Err("a JSON pointer starts with `/`".into());
+    }
+    let mut out = Vec::new();
+    let mut current = Some(value);
+    for raw in pointer[1..].split('/') {
+        let raw = raw.replace("~1", "/").replace("~0", "~");
+        let segment = match current {
+            Some(Value::Array(items)) => {
+                if raw == "-" {
+                    Segment::Append
+                } else if let Some(selector) =
+                    raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
+                {
+                    let (key, wanted) = selector
+                        .split_once('=')
+                        .ok_or_else(|| format!("`[{selector}]` is not `[key=value]`"))?;
+                    let index = items
+                        .iter()
+                        .position(|item| item.get(key).map(text_of).as_deref() == Some(wanted))
+                        .ok_or_else(|| {
+                            let names: Vec<String> = items
+                                .iter()
+                                .filter_map(|i| i.get(key))
+                                .map(text_of)
+                                .collect();
+                            format!(
+                                "no item has `{key}: {wanted}` (the items have: {})",
+                                names.join(", ")
+                            )
+                        })?;
+                    Segment::Index(index)
+                } else {
+                    Segment::Index(
+                        raw.parse()
+                            .map_err(|_| format!("`{raw}` is not a list index"))?,
+                    )
+                }
+            }
+            _ => Segment::Key(raw),
+        };
+        current = current.and_then(|v| step(v, &segment));
+        out.push(segment);
+    }
+    Ok(out)
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn step<'a>(value: &'a Value, segment: &Segment) -> Option<&'a Value> {
+    match (value, segment) {
+        (Value::Object(map), Segment::Key(k)) => map.get(k),
+        (Value::Array(items), Segment::Index(i)) => items.get(*i),
+        _ => None,
+    }
+}
+
+fn lookup<'a>(value: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
+    segments.iter().try_fold(value, |v, s| step(v, s))
+}
+
+fn route(segments: &[Segment]) -> Route<'static> {
+    Route::from(
+        segments
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Key(k) => Some(Component::Key(k.clone().into())),
+                Segment::Index(i) => Some(Component::Index(*i)),
+                Segment::Append => None,
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// The operations of a merge patch: each leaf of `value` added or replaced; lists of
+/// mappings with a `name` merge item by item (Kubernetes lists), other lists replace.
+pub fn merge_ops(current: &Value, base: &str, value: &Value) -> Vec<Op> {
+    let mut ops = Vec::new();
+    merge_into(current, base, value, &mut ops);
+    ops
+}
+
+fn merge_into(current: &Value, pointer: &str, value: &Value, ops: &mut Vec<Op>) {
+    match (current, value) {
+        (Value::Object(existing), Value::Object(updates)) => {
+            for (key, update) in updates {
+                let path = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                match existing.get(key) {
+                    Some(old) if update.is_null() => {
+                        let _ = old;
+                        ops.push(Op::Remove { path });
+                    }
+                    Some(old) => merge_into(old, &path, update, ops),
+                    None if update.is_null() => {}
+                    None => ops.push(Op::Add {
+                        path,
+                        value: update.clone(),
+                    }),
+                }
+            }
+        }
+        (Value::Array(existing), Value::Array(updates))
+            if updates.iter().all(|u| u.get("name").is_some())
+                && existing.iter().all(|e| e.get("name").is_some()) =>
+        {
+            for update in updates {
+                let name = update.get("name").map(text_of).unwrap_or_default();
+                match existing
+                    .iter()
+                    .find(|e| e.get("name").map(text_of).as_deref() == Some(name.as_str()))
+                {
+                    Some(old) => merge_into(old, &format!("{pointer}/[name={name}]"), update, ops),
+                    None => ops.push(Op::Add {
+                        path: format!("{pointer}/-"),
+                        value: update.clone(),
+                    }),
+                }
+            }
+        }
+        (old, new) if old == new => {}
+        _ => ops.push(Op::Replace {
+            path: pointer.to_owned(),
+            value: value.clone(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const DEPLOYMENT: &str = "# the cart service\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart # keep me\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: cart:1 # pinned\n          env:\n            - name: A\n              value: \"1\"\n";
+
+    #[test]
+    fn only_the_targeted_lines_change() {
+        let ops = [
+            Op::Replace {
+                path: "/spec/replicas".into(),
+                value: json!(3),
+            },
+            Op::Replace {
+                path: "/spec/template/spec/containers/[name=app]/image".into(),
+                value: json!("cart:2"),
+            },
+            Op::Add {
+                path: "/spec/template/spec/containers/[name=app]/env/-".into(),
+                value: json!({"name": "B", "value": "2"}),
+            },
+        ];
+        let out = apply(DEPLOYMENT, &Select::Only, &ops).unwrap();
+        assert!(out.starts_with("# the cart service\n"), "{out}");
+        assert!(out.contains("name: cart # keep me"), "{out}");
+        assert!(out.contains("replicas: 3"), "{out}");
+        assert!(out.contains("image: cart:2"), "{out}");
+        assert!(out.contains("name: B"), "{out}");
+        let before: Vec<&str> = DEPLOYMENT.lines().collect();
+        let after: Vec<&str> = out.lines().collect();
+        assert_eq!(before[..6], after[..6]);
+    }
+
+    #[test]
+    fn missing_paths_and_documents_are_errors() {
+        let missing = [Op::Replace {
+            path: "/spec/nope".into(),
+            value: json!(1),
+        }];
+        assert!(apply(DEPLOYMENT, &Select::Only, &missing)
+            .unwrap_err()
+            .contains("does not exist"));
+        let wrong_item = [Op::Remove {
+            path: "/spec/template/spec/containers/[name=web]".into(),
+        }];
+        assert!(apply(DEPLOYMENT, &Select::Only, &wrong_item)
+            .unwrap_err()
+            .contains("app"));
+        let two = format!("{DEPLOYMENT}---\nkind: Service\nmetadata:\n  name: cart\n");
+        let op = [Op::Add {
+            path: "/metadata/labels".into(),
+            value: json!({"a": "b"}),
+        }];
+        assert!(apply(&two, &Select::Only, &op).is_err());
+        let out = apply(
+            &two,
+            &Select::Named {
+                kind: "Service".into(),
+                name: "cart".into(),
+            },
+            &op,
+        )
+        .unwrap();
+        assert!(out.starts_with(DEPLOYMENT), "{out}");
+        assert!(out.contains("labels"), "{out}");
+    }
+
+    #[test]
+    fn merge_patches_merge_named_lists_by_name() {
+        let current = json!({"spec": {"containers": [{"name": "app", "env": [{"name": "A", "value": "1"}]}]}});
+        let ops = merge_ops(
+            &current,
+            "",
+            &json!({"spec": {"containers": [{"name": "app", "env": [{"name": "A", "value": "9"}, {"name": "B", "value": "2"}]}]}}),
+        );
+        assert_eq!(
+            ops,
+            vec![
+                Op::Replace {
+                    path: "/spec/containers/[name=app]/env/[name=A]/value".into(),
+                    value: json!("9")
+                },
+                Op::Add {
+                    path: "/spec/containers/[name=app]/env/-".into(),
+                    value: json!({"name": "B", "value": "2"})
+                },
+            ]
+        );
+    }
+}
