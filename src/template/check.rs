@@ -240,7 +240,13 @@ mod tests {
         let loaded = crate::catalog::load(&source, Default::default()).unwrap();
         let templates = crate::template::all(&source, &loaded.catalog.config).unwrap();
         let names: Vec<&str> = templates.iter().map(|t| t.spec.name.as_str()).collect();
-        for name in ["platform", "register", "service", "set-replicas", "run-runbook"] {
+        for name in [
+            "platform",
+            "register",
+            "service",
+            "set-replicas",
+            "run-runbook",
+        ] {
             assert!(names.contains(&name), "{names:?}");
         }
         for template in &templates {

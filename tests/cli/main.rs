@@ -6,6 +6,7 @@ mod fakes;
 mod util;
 
 mod corpus;
+mod day2;
 mod generated;
 mod git;
 mod manifests;

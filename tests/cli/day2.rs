@@ -1,0 +1,294 @@
+//! Day-2 templates on a repository scaffolded by `portolan init` + `new service`: for
+//! each built-in one, the exact diff (a snapshot in `tests/snapshots/day2/`), a result
+//! that validates (catalog and manifests, strict), and comments that survive in every
+//! file it touches. `PORTOLAN_UPDATE_GENERATED=1` rewrites the snapshots.
+
+use crate::util::{git, portolan, repo_dir, write};
+use std::path::Path;
+
+const NOW: &str = "2026-11-29T12:00:00Z";
+
+/// init + new service `cart` (with a database), committed.
+fn scaffolded() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    for args in [
+        vec!["init", "--set", "repo=acme/platform"],
+        vec![
+            "new",
+            "service",
+            "--set",
+            "name=cart",
+            "--set",
+            "database=true",
+        ],
+    ] {
+        let output = portolan()
+            .args(&args)
+            .args(["--no-input"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "scaffold"]);
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    portolan()
+        .arg("run")
+        .args(args)
+        .args(["--no-input", "--now", NOW])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn text(output: &std::process::Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Comment lines of a file.
+fn comments(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.find('#').map(|i| l[i..].trim().to_owned()))
+        .filter(|c| c.len() > 1)
+        .collect()
+}
+
+fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
+    let dir = scaffolded();
+    for step in prepare {
+        let output = run(dir.path(), step);
+        assert!(output.status.success(), "{step:?}: {}", text(&output));
+        git(dir.path(), &["commit", "-qam", "prepare"]);
+    }
+    let mut full = vec![template, "Component/cart"];
+    full.extend_from_slice(args);
+    let dry = run(dir.path(), &[&full[..], &["--dry-run"]].concat());
+    assert!(dry.status.success(), "{template}: {}", text(&dry));
+    let diff = String::from_utf8(dry.stdout).unwrap();
+    let snapshot = repo_dir().join(format!("tests/snapshots/day2/{template}.diff"));
+    if std::env::var_os("PORTOLAN_UPDATE_GENERATED").is_some() {
+        std::fs::write(&snapshot, &diff).unwrap();
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with PORTOLAN_UPDATE_GENERATED=1",
+            snapshot.display()
+        )
+    });
+    assert_eq!(diff, expected, "{template}: the diff changed");
+
+    let touched: Vec<String> = diff
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ~ ").map(str::to_owned))
+        .collect();
+    let before: Vec<(String, String)> = touched
+        .iter()
+        .map(|f| {
+            (
+                f.clone(),
+                std::fs::read_to_string(dir.path().join(f)).unwrap(),
+            )
+        })
+        .collect();
+    let output = run(dir.path(), &full);
+    assert!(output.status.success(), "{template}: {}", text(&output));
+    for (file, old) in before {
+        let new = std::fs::read_to_string(dir.path().join(&file)).unwrap();
+        for comment in comments(&old) {
+            assert!(
+                new.contains(&comment),
+                "{template}: the comment `{comment}` of {file} is gone:\n{new}"
+            );
+        }
+    }
+    let validate = portolan()
+        .args(["validate", "--strict", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(validate.status.success(), "{template}: {}", text(&validate));
+}
+
+#[test]
+fn set_replicas() {
+    check(
+        "set-replicas",
+        &["--set", "env=prod", "--set", "replicas=4"],
+        &[],
+    );
+}
+
+#[test]
+fn deploy_image() {
+    check(
+        "deploy-image",
+        &["--set", "env=dev", "--set", "tag=3f2a9c1"],
+        &[],
+    );
+}
+
+#[test]
+fn add_env_var() {
+    check(
+        "add-env-var",
+        &["--set", "key=LOG_LEVEL", "--set", "value=debug"],
+        &[],
+    );
+}
+
+#[test]
+fn lock_deployments() {
+    check(
+        "lock-deployments",
+        &["--set", "env=prod", "--set", "reason=incident 42"],
+        &[],
+    );
+}
+
+#[test]
+fn unlock_deployments() {
+    check(
+        "unlock-deployments",
+        &["--set", "env=prod"],
+        &[&[
+            "lock-deployments",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "reason=incident 42",
+        ]],
+    );
+}
+
+#[test]
+fn run_runbook() {
+    check(
+        "run-runbook",
+        &[
+            "--set",
+            "runbook=restart",
+            "--set",
+            "env=prod",
+            "--set",
+            "reason=pods stuck",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn patches_that_miss_fail_located_and_write_nothing() {
+    let dir = scaffolded();
+    write(
+        dir.path(),
+        "templates/bad-patch/template.yaml",
+        b"name: bad-patch\noperation: day-2\nblueprint: Component\ninputs:\n  type: object\n  properties:\n    file: { type: string }\n    path: { type: string }\nsteps:\n  - patch:\n      file: \"{{ inputs.file }}\"\n      ops: [ { op: replace, path: \"{{ inputs.path }}\", value: 1 } ]\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "template"]);
+    for (file, path, expected) in [
+        (
+            "apps/cart/envs/dev/kustomization.yaml",
+            "/replicas/[name=web]/count",
+            "no item has `name: web`",
+        ),
+        (
+            "apps/cart/envs/dev/kustomization.yaml",
+            "/spec/replicas",
+            "/spec/replicas",
+        ),
+        ("apps/cart/envs/dev/nothere.yaml", "/a", "does not exist"),
+        ("services/cart/service.py", "/a", "not a YAML or JSON file"),
+    ] {
+        let output = run(
+            dir.path(),
+            &[
+                "bad-patch",
+                "Component/cart",
+                "--set",
+                &format!("file={file}"),
+                "--set",
+                &format!("path={path}"),
+            ],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{file} {path}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains(expected),
+            "{file} {path}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains(file),
+            "the error names the file: {}",
+            text(&output)
+        );
+        let status = git(dir.path(), &["status", "--porcelain"]);
+        assert!(status.is_empty(), "nothing written: {status}");
+    }
+}
+
+#[test]
+fn templates_for_lists_what_runs_on_an_entity() {
+    let dir = scaffolded();
+    let output = portolan()
+        .args(["templates", "--for", "cart", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = report["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"set-replicas") && !names.contains(&"service"),
+        "{names:?}"
+    );
+
+    let output = run(
+        dir.path(),
+        &[
+            "set-replicas",
+            "Component/crat",
+            "--set",
+            "env=dev",
+            "--set",
+            "replicas=1",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("did you mean `Component/cart`?"),
+        "{}",
+        text(&output)
+    );
+    let output = run(dir.path(), &["service", "Component/cart"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("portolan new service"),
+        "{}",
+        text(&output)
+    );
+}
