@@ -1,7 +1,8 @@
 //! The built-in blueprints, embedded in the binary (DESIGN.md §3).
 //!
 //! They are the seed article's five (Domain, System, Component, API, Resource, with
-//! the Component additions the platform needs) and Port's `_team` and `_user`. A
+//! the Component additions the platform needs), Port's `_team` and `_user`, and the
+//! blueprints the built-in templates work on (Environment, Customer, Model). A
 //! repository blueprint with the same identifier replaces one; `blueprints.builtins:
 //! false` turns them all off. They change only with a major version.
 
@@ -12,6 +13,9 @@ pub const BLUEPRINTS: &[(&str, &str)] = &[
     ("Component", include_str!("../../blueprints/Component.json")),
     ("API", include_str!("../../blueprints/API.json")),
     ("Resource", include_str!("../../blueprints/Resource.json")),
+    ("Environment", include_str!("../../blueprints/Environment.json")),
+    ("Customer", include_str!("../../blueprints/Customer.json")),
+    ("Model", include_str!("../../blueprints/Model.json")),
     ("_team", include_str!("../../blueprints/_team.json")),
     ("_user", include_str!("../../blueprints/_user.json")),
 ];

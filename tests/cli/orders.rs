@@ -36,7 +36,7 @@ fn the_example_validates_clean() {
     let summary = &report["summary"];
     assert_eq!(summary["files"], 8, "{summary}");
     assert_eq!(summary["entities"], 9, "{summary}");
-    assert_eq!(summary["blueprints"], 7, "{summary}");
+    assert_eq!(summary["blueprints"], 10, "{summary}");
     assert_eq!(
         (&summary["errors"], &summary["warnings"]),
         (&0.into(), &0.into())
