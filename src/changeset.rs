@@ -401,9 +401,18 @@ pub fn apply(root: &Path, changes: &[FileChange]) -> io::Result<()> {
         std::fs::rename(temp, destination)?;
     }
     for change in changes.iter().filter(|c| c.kind == ChangeKind::Delete) {
-        match std::fs::remove_file(root.join(&change.path)) {
+        let path = root.join(&change.path);
+        match std::fs::remove_file(&path) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
+        }
+        // Folders the deletes emptied go too (Git does not keep empty folders either).
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
         }
     }
     Ok(())

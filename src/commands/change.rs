@@ -304,12 +304,12 @@ fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &P
     }
     if dry_run {
         format!(
-            "`{}` would write {files}; nothing was written (--dry-run)\n",
+            "`{}` would change {files}; nothing was written (--dry-run)\n",
             template.spec.name
         )
     } else {
         format!(
-            "`{}` wrote {files} in {}\nnext: review with `git status` and `git diff`, then commit\n",
+            "`{}` changed {files} in {}\nnext: review with `git status` and `git diff`, then commit\n",
             template.spec.name,
             root.display()
         )

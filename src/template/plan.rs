@@ -405,6 +405,25 @@ impl StepRun<'_> {
                     .engine
                     .render(file)
                     .map_err(|e| render_error("`file`", e))?;
+                // `dir/` deletes every file under the folder (what the repository has
+                // and what earlier steps wrote there).
+                if let Some(dir) = path.strip_suffix('/') {
+                    let dir = safe_path(dir).map_err(change)?;
+                    let mut files = self.source.all_files_under(&dir).unwrap_or_default();
+                    let prefix = format!("{dir}/");
+                    files.extend(
+                        self.changes
+                            .iter()
+                            .filter(|(p, _)| p.starts_with(&prefix))
+                            .map(|(p, _)| p.to_owned())
+                            .collect::<Vec<_>>(),
+                    );
+                    for file in files {
+                        self.changes.delete(&file).map_err(change)?;
+                        self.known_files.plan(&file, false);
+                    }
+                    return Ok(());
+                }
                 let path = safe_path(&path).map_err(change)?;
                 self.changes.delete(&path).map_err(change)?;
                 self.known_files.plan(&path, false);
@@ -709,12 +728,21 @@ impl StepRun<'_> {
             ));
         };
         let Some(b) = self.catalog.blueprints.index_of(&blueprint) else {
-            let hint =
+            let builtin = crate::catalog::builtin::BLUEPRINTS
+                .iter()
+                .any(|(id, _)| *id == blueprint);
+            let hint = if builtin && !self.catalog.config.blueprints.builtins {
+                format!(
+                    "portolan has a built-in `{blueprint}`, and this repository turned the built-ins off (`blueprints.builtins: false`): add it to `{}/` (its source is portolan's `blueprints/{blueprint}.json`)",
+                    self.catalog.config.blueprints.dir
+                )
+            } else {
                 crate::catalog::identifier::closest(&blueprint, self.catalog.blueprints.ids())
                     .map_or_else(
                         || "define the blueprint in `blueprints/`".to_owned(),
                         |c| format!("did you mean `{c}`?"),
-                    );
+                    )
+            };
             return Err((
                 format!("`entity: upsert` names the blueprint `{blueprint}`, which does not exist"),
                 hint,
