@@ -22,6 +22,18 @@ fn scaffolded() -> tempfile::TempDir {
             "--set",
             "database=true",
         ],
+        vec![
+            "new",
+            "create-dev-env",
+            "--set",
+            "name=alice",
+            "--set",
+            "owner=alice@acme.io",
+            "--set",
+            "components=cart",
+            "--now",
+            NOW,
+        ],
     ] {
         let output = portolan()
             .args(&args)
@@ -67,13 +79,18 @@ fn comments(text: &str) -> Vec<String> {
 }
 
 fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
+    check_on(template, "Component/cart", args, prepare);
+}
+
+fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&[&str]]) {
     let dir = scaffolded();
     for step in prepare {
         let output = run(dir.path(), step);
         assert!(output.status.success(), "{step:?}: {}", text(&output));
-        git(dir.path(), &["commit", "-qam", "prepare"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "prepare"]);
     }
-    let mut full = vec![template, "Component/cart"];
+    let mut full = vec![template, entity];
     full.extend_from_slice(args);
     let dry = run(dir.path(), &[&full[..], &["--dry-run"]].concat());
     assert!(dry.status.success(), "{template}: {}", text(&dry));
@@ -291,4 +308,73 @@ fn templates_for_lists_what_runs_on_an_entity() {
         "{}",
         text(&output)
     );
+}
+
+#[test]
+fn extend_dev_env() {
+    check_on(
+        "extend-dev-env",
+        "Environment/alice",
+        &["--set", "days=3"],
+        &[],
+    );
+}
+
+#[test]
+fn invite_developer() {
+    check_on(
+        "invite-developer",
+        "Environment/alice",
+        &["--set", "user=bob.smith@acme.io"],
+        &[],
+    );
+}
+
+#[test]
+fn delete_dev_env() {
+    check_on(
+        "delete-dev-env",
+        "Environment/alice",
+        &[],
+        &[&["invite-developer", "alice", "--set", "user=bob@acme.io"]],
+    );
+}
+
+#[test]
+fn create_dev_env_expires_after_its_days_from_now() {
+    let dir = scaffolded();
+    let entity =
+        std::fs::read_to_string(dir.path().join("catalog/Environment/alice.yaml")).unwrap();
+    assert!(
+        entity.contains("expiresAt: 2026-12-04T12:00:00Z"),
+        "five days by default:\n{entity}"
+    );
+    let output = portolan()
+        .args([
+            "new",
+            "create-dev-env",
+            "--no-input",
+            "--dry-run",
+            "--now",
+            NOW,
+        ])
+        .args([
+            "--set",
+            "name=bob",
+            "--set",
+            "owner=bob@acme.io",
+            "--set",
+            "days=2",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    let diff = String::from_utf8(output.stdout).unwrap();
+    let snapshot = repo_dir().join("tests/snapshots/day2/create-dev-env.diff");
+    if std::env::var_os("PORTOLAN_UPDATE_GENERATED").is_some() {
+        std::fs::write(&snapshot, &diff).unwrap();
+    }
+    assert_eq!(diff, std::fs::read_to_string(&snapshot).unwrap_or_default());
+    assert!(diff.contains("expiresAt: 2026-12-01T12:00:00Z"), "{diff}");
 }
