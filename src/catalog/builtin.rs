@@ -13,7 +13,10 @@ pub const BLUEPRINTS: &[(&str, &str)] = &[
     ("Component", include_str!("../../blueprints/Component.json")),
     ("API", include_str!("../../blueprints/API.json")),
     ("Resource", include_str!("../../blueprints/Resource.json")),
-    ("Environment", include_str!("../../blueprints/Environment.json")),
+    (
+        "Environment",
+        include_str!("../../blueprints/Environment.json"),
+    ),
     ("Customer", include_str!("../../blueprints/Customer.json")),
     ("Model", include_str!("../../blueprints/Model.json")),
     ("_team", include_str!("../../blueprints/_team.json")),

@@ -143,6 +143,9 @@ pub enum Step {
         kind: String,
         #[serde(default, rename = "with")]
         with: Option<Value>,
+        /// The command the requests workflow runs for it after merge.
+        #[serde(default)]
+        run: Option<String>,
         #[serde(flatten)]
         guard: Guard,
     },

@@ -463,7 +463,9 @@ impl StepRun<'_> {
                 }
                 self.edit(&path, document.as_ref(), &ops)
             }
-            Step::Request { kind, with, .. } => {
+            Step::Request {
+                kind, with, run, ..
+            } => {
                 let kind = self
                     .engine
                     .render(kind)
@@ -485,9 +487,17 @@ impl StepRun<'_> {
                     "inputs": info["inputs"],
                     "with": with,
                 });
+                let mut record = record;
+                if let (Some(command), Some(map)) = (run, record.as_object_mut()) {
+                    let command = self
+                        .engine
+                        .render(command)
+                        .map_err(|e| render_error("`run`", e))?;
+                    map.insert("run".into(), Value::String(command));
+                }
                 let text = format!(
                     "# Work for the requests workflow: it runs `{kind}`, records the outcome and removes this file.\n{}",
-                    entity_yaml::to_yaml_ordered(&record, &["kind", "template", "version", "run_key", "requested_at", "entity"])
+                    entity_yaml::to_yaml_ordered(&record, &["kind", "run", "template", "version", "run_key", "requested_at", "entity"])
                         .map_err(|e| (e, "report this as a bug".to_owned()))?
                 );
                 self.write(
