@@ -49,7 +49,8 @@ impl From<Error> for RenderError {
 #[derive(Clone)]
 pub struct Files {
     source: Arc<dyn Source + Send + Sync>,
-    planned: Arc<Mutex<BTreeMap<String, bool>>>,
+    /// Planned contents (`None`: deleted).
+    planned: Arc<Mutex<BTreeMap<String, Option<Vec<u8>>>>>,
 }
 
 impl Files {
@@ -60,17 +61,30 @@ impl Files {
         }
     }
 
-    /// Record a planned write (`true`) or delete (`false`).
-    pub fn plan(&self, path: &str, exists: bool) {
+    /// Record a planned write (`Some(content)`) or delete (`None`).
+    pub fn plan(&self, path: &str, content: Option<&[u8]>) {
         if let Ok(mut planned) = self.planned.lock() {
-            planned.insert(path.to_owned(), exists);
+            planned.insert(path.to_owned(), content.map(<[u8]>::to_vec));
         }
     }
 
     pub fn exists(&self, path: &str) -> bool {
         let path = path.trim_start_matches("./");
-        let planned = self.planned.lock().ok().and_then(|p| p.get(path).copied());
+        let planned = self
+            .planned
+            .lock()
+            .ok()
+            .and_then(|p| p.get(path).map(Option::is_some));
         planned.unwrap_or_else(|| self.source.exists(path))
+    }
+
+    /// A file's bytes as the run sees them.
+    pub fn read(&self, path: &str) -> Option<Vec<u8>> {
+        let path = path.trim_start_matches("./");
+        if let Some(planned) = self.planned.lock().ok().and_then(|p| p.get(path).cloned()) {
+            return planned;
+        }
+        self.source.read(path).ok()
     }
 }
 
@@ -204,7 +218,19 @@ impl Engine {
         files: Files,
     ) -> Self {
         let mut env = environment();
+        let reader = files.clone();
         env.add_function("file_exists", move |path: String| files.exists(&path));
+        // `read_yaml(path)`: the first document of a YAML or JSON file (none when the
+        // file is missing or broken), to decide from what a file already says.
+        env.add_function("read_yaml", move |path: String| -> Value {
+            let format = crate::source::parse::Format::of_path(&path)
+                .unwrap_or(crate::source::parse::Format::Yaml);
+            reader
+                .read(&path)
+                .map(|bytes| crate::source::parse::parse_bytes(bytes, format))
+                .and_then(|parsed| parsed.documents.into_iter().next())
+                .map_or(Value::from(()), |d| Value::from(Serde(d.value)))
+        });
         let mut context: BTreeMap<String, Value> = variables
             .into_iter()
             .map(|(k, v)| (k, Value::from(Serde(v))))

@@ -420,13 +420,13 @@ impl StepRun<'_> {
                     );
                     for file in files {
                         self.changes.delete(&file).map_err(change)?;
-                        self.known_files.plan(&file, false);
+                        self.sync(&file);
                     }
                     return Ok(());
                 }
                 let path = safe_path(&path).map_err(change)?;
                 self.changes.delete(&path).map_err(change)?;
-                self.known_files.plan(&path, false);
+                self.sync(&path);
                 Ok(())
             }
             Step::Patch {
@@ -625,8 +625,18 @@ impl StepRun<'_> {
                 .write(path, updated.into_bytes(), true)
                 .map_err(change)?;
         }
-        self.known_files.plan(path, true);
+        self.sync(path);
         Ok(())
+    }
+
+    /// Tell `file_exists` and `read_yaml` what the plan now holds at `path`.
+    fn sync(&self, path: &str) {
+        match self.changes.get(path) {
+            Some(crate::changeset::Change::Write { content, .. }) => {
+                self.known_files.plan(path, Some(content))
+            }
+            _ => self.known_files.plan(path, None),
+        }
     }
 
     fn write(&mut self, path: &str, content: Vec<u8>, overwrite: bool) -> Result<(), StepError> {
@@ -634,7 +644,7 @@ impl StepRun<'_> {
         self.changes
             .write(&path, content, overwrite)
             .map_err(change)?;
-        self.known_files.plan(&path, true);
+        self.sync(&path);
         Ok(())
     }
 
@@ -768,7 +778,7 @@ impl StepRun<'_> {
                 self.changes
                     .replace(&file.path, updated.into_bytes())
                     .map_err(change)?;
-                self.known_files.plan(&file.path, true);
+                self.sync(&file.path);
                 Ok(())
             }
             None => {
@@ -807,7 +817,7 @@ impl StepRun<'_> {
         let file = &self.catalog.files[entity.file];
         if file.documents.len() <= 1 {
             self.changes.delete(&file.path).map_err(change)?;
-            self.known_files.plan(&file.path, false);
+            self.sync(&file.path);
         } else {
             let updated = replace_document(&file.text, &file.documents, entity.document, None);
             self.changes

@@ -378,3 +378,106 @@ fn create_dev_env_expires_after_its_days_from_now() {
     assert_eq!(diff, std::fs::read_to_string(&snapshot).unwrap_or_default());
     assert!(diff.contains("expiresAt: 2026-12-01T12:00:00Z"), "{diff}");
 }
+
+#[test]
+fn add_secret() {
+    // The second secret goes into the ExternalSecret the first one made.
+    check(
+        "add-secret",
+        &["--set", "name=SMTP_PASSWORD"],
+        &[&["add-secret", "cart", "--set", "name=STRIPE_KEY"]],
+    );
+}
+
+#[test]
+fn set_autoscaling() {
+    check(
+        "set-autoscaling",
+        &["--set", "env=prod", "--set", "min=2", "--set", "max=6"],
+        &[],
+    );
+}
+
+#[test]
+fn set_feature_flag() {
+    check(
+        "set-feature-flag",
+        &["--set", "flag=new-checkout", "--set", "state=off"],
+        &[&[
+            "set-feature-flag",
+            "cart",
+            "--set",
+            "flag=new-checkout",
+            "--set",
+            "state=on",
+        ]],
+    );
+}
+
+#[test]
+fn add_column() {
+    check(
+        "add-column",
+        &[
+            "--set",
+            "column=total",
+            "--set",
+            "type=numeric",
+            "--set",
+            "not_null=true",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn remove_column() {
+    check("remove-column", &["--set", "column=created_at"], &[]);
+}
+
+#[test]
+fn change_column() {
+    check(
+        "change-column",
+        &["--set", "column=created_at", "--set", "type=timestamp"],
+        &[],
+    );
+}
+
+#[test]
+fn replicas_owned_by_an_autoscaler_are_not_set() {
+    let dir = scaffolded();
+    let output = run(
+        dir.path(),
+        &[
+            "set-autoscaling",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "min=2",
+            "--set",
+            "max=6",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "hpa"]);
+    let output = run(
+        dir.path(),
+        &[
+            "set-replicas",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "replicas=3",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("HorizontalPodAutoscaler owns"),
+        "{}",
+        text(&output)
+    );
+}

@@ -171,7 +171,10 @@ fn init_then_new_service_with_api_and_database_validates_clean() {
     assert!(config.contains("builtins: false"), "{config}");
     assert!(dir.path().join("blueprints/Component.json").is_file());
     assert!(dir.path().join("argocd/root.yaml").is_file());
-    assert!(dir.path().join(".github/workflows/portolan-requests.yaml").is_file());
+    assert!(dir
+        .path()
+        .join(".github/workflows/portolan-requests.yaml")
+        .is_file());
     assert!(dir.path().join("platform/runbooks/restart.sh").is_file());
 
     let output = new(
