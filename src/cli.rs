@@ -64,6 +64,54 @@ Examples:
   portolan diff origin/main HEAD --format json")]
     Diff(DiffArgs),
 
+    /// List entities, filtered by blueprint and by a jq predicate.
+    #[command(after_help = "\
+Examples:
+  portolan list                                      every entity, as a table on a terminal
+  portolan list Component
+  portolan list Component --where '.properties.lifecycle == \"production\"'
+  portolan list --where '.team | index(\"payments\")' --format ids
+  portolan list API --format json | jq '.entities[].identifier'
+
+Each entity is the JSON of `portolan show --format json` (derived values merged into
+`.properties`, plus `file` and `line`); `--where` keeps those for which the jq filter
+(jaq dialect) outputs true. The catalog is loaded as `portolan validate` loads it: with
+errors, the answer is given with a warning on stderr.")]
+    List(ListArgs),
+
+    /// Show one entity: properties, derived values, relations out and in, where it is defined.
+    #[command(after_help = "\
+Examples:
+  portolan show Component/CartService
+  portolan show CartService                          a bare ID, when it is unique
+  portolan show Resource/cart-sql-sb --format json
+
+Derived values (mirror, calculation and aggregation properties) are computed offline; one
+that cannot be (a time-based average, a search-rule query) is shown as such, with why.")]
+    Show(ShowArgs),
+
+    /// Draw the relation graph, whole or around one entity (Mermaid, Graphviz DOT, JSON).
+    #[command(after_help = "\
+Examples:
+  portolan graph                                     the whole catalog, as Mermaid
+  portolan graph Component/CartService               its neighbours, one relation away
+  portolan graph Cart --depth 2 --format dot | dot -Tsvg > cart.svg
+  portolan graph --format json
+
+Around an entity, relations are followed both ways up to --depth hops. Nodes and edges
+come in a fixed order, so the output diffs well.")]
+    Graph(GraphArgs),
+
+    /// What depends on an entity, transitively, each with the relations that connect it.
+    #[command(after_help = "\
+Examples:
+  portolan impact Resource/cart-sql-sb               what breaks if this database goes
+  portolan impact Component/CartService --format json
+
+Relations are followed backwards: an entity that points at this one (or at one that does,
+and so on) depends on it. Each dependent comes with its shortest relation path.")]
+    Impact(ImpactArgs),
+
     /// Create something from a template: a service, the catalog entity of an existing one…
     #[command(after_help = "\
 Examples:
@@ -367,6 +415,103 @@ pub struct TemplatesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     pub format: DiffFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only the entities of this blueprint.
+    pub blueprint: Option<String>,
+
+    /// Keep the entities for which this jq predicate outputs true, e.g.
+    /// `.properties.lifecycle == "production"`.
+    #[arg(long = "where", value_name = "JQ")]
+    pub filter: Option<String>,
+
+    /// Output format (default: a table).
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns: entity, title, team, file.
+    Table,
+    /// The versioned JSON listing.
+    Json,
+    /// The same listing as YAML.
+    Yaml,
+    /// One BLUEPRINT/ID a line, for scripts.
+    Ids,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entity: BLUEPRINT/ID, or a bare ID when it is unique.
+    pub entity: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Human)]
+    pub format: ShowFormat,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Sections for properties, derived values and relations.
+    Human,
+    /// The versioned JSON document.
+    Json,
+    /// The same document as YAML.
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Draw the neighbourhood of this entity (BLUEPRINT/ID) instead of the whole catalog.
+    pub entity: Option<String>,
+
+    /// How many relations away from the entity to go (default 1; only with an entity).
+    #[arg(long, value_name = "N", requires = "entity")]
+    pub depth: Option<usize>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+    /// The versioned JSON graph: nodes and edges.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// The entity: BLUEPRINT/ID, or a bare ID when it is unique.
+    pub entity: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
 }
 
 fn parse_key_value(text: &str) -> Result<(String, String), String> {

@@ -6,6 +6,7 @@
 
 pub mod blueprint;
 pub mod builtin;
+pub mod derived;
 pub mod diff;
 pub mod entity;
 pub mod identifier;

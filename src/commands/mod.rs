@@ -5,12 +5,16 @@ pub mod change;
 pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod graph;
 pub mod hook;
+pub mod impact;
 pub mod init;
+pub mod list;
 pub mod new;
 pub mod pr;
 pub mod pull_request;
 pub mod run;
+pub mod show;
 pub mod templates;
 pub mod validate;
 
@@ -80,6 +84,10 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::Init(args) => init::run(args, printer),
         Command::Pr(args) => pr::run(args, printer),
         Command::Run(args) => run::run(args, printer),
+        Command::List(args) => list::run(args, printer),
+        Command::Show(args) => show::run(args, printer),
+        Command::Graph(args) => graph::run(args, printer),
+        Command::Impact(args) => impact::run(args, printer),
     }
 }
 
