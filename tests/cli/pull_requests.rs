@@ -655,3 +655,53 @@ fn the_token_can_come_from_the_gh_command() {
     assert!(text(&output).contains("GH_TOKEN"), "{}", text(&output));
     assert_eq!(p.remote_branches().len(), 2);
 }
+
+#[test]
+fn two_environment_variables_on_one_service_get_two_pull_requests() {
+    let p = Platform::new(false);
+    let output = p.portolan(&[
+        "new",
+        "service",
+        "--no-input",
+        "--set",
+        "name=checkout",
+        "--set",
+        "system=Cart",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    git(p.dir(), &["add", "-A"]);
+    git(p.dir(), &["commit", "-q", "-m", "checkout"]);
+    git(p.dir(), &["push", "-q", "origin", "main"]);
+    for (key, value) in [("LOG_LEVEL", "debug"), ("FEATURE_X", "on")] {
+        let output = p.portolan(&[
+            "run",
+            "add-env-var",
+            "Component/checkout",
+            "--no-input",
+            "--pr",
+            "--set",
+            &format!("key={key}"),
+            "--set",
+            &format!("value={value}"),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    }
+    let pulls = p.github.pulls();
+    assert_eq!(pulls.len(), 2);
+    assert_ne!(pulls[0]["head"]["ref"], pulls[1]["head"]["ref"]);
+    for (pull, key) in pulls.iter().zip(["LOG_LEVEL", "FEATURE_X"]) {
+        let branch = pull["head"]["ref"].as_str().unwrap();
+        assert!(
+            branch.starts_with("portolan/add-env-var/component/checkout-"),
+            "{branch}"
+        );
+        let deployment = git(
+            p.dir(),
+            &[
+                "show",
+                &format!("origin/{branch}:apps/checkout/base/deployment.yaml"),
+            ],
+        );
+        assert!(deployment.contains(key), "{branch}: {deployment}");
+    }
+}
