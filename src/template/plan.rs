@@ -728,8 +728,16 @@ impl StepRun<'_> {
             Value::Object(map) => {
                 let mut out = Map::new();
                 for (key, item) in map {
+                    // Keys are templates too (`"CONFIG_{{ inputs.key | upper }}": …`).
+                    let key = if key.contains("{{") || key.contains("{%") {
+                        self.engine
+                            .render(key)
+                            .map_err(|e| render_error(&format!("the key `{pointer}/{key}`"), e))?
+                    } else {
+                        key.clone()
+                    };
                     if let Some(v) = self.value(item, &format!("{pointer}/{key}"))? {
-                        out.insert(key.clone(), v);
+                        out.insert(key, v);
                     }
                 }
                 Some(Value::Object(out))

@@ -34,6 +34,14 @@ fn scaffolded() -> tempfile::TempDir {
             "--now",
             NOW,
         ],
+        vec![
+            "new",
+            "create-customer",
+            "--set",
+            "name=initech",
+            "--set",
+            "tier=team",
+        ],
     ] {
         let output = portolan()
             .args(&args)
@@ -480,4 +488,46 @@ fn replicas_owned_by_an_autoscaler_are_not_set() {
         "{}",
         text(&output)
     );
+}
+
+#[test]
+fn set_customer_tier() {
+    check_on(
+        "set-customer-tier",
+        "Customer/initech",
+        &["--set", "tier=business"],
+        &[],
+    );
+}
+
+#[test]
+fn set_customer_version() {
+    check_on(
+        "set-customer-version",
+        "Customer/initech",
+        &["--set", "version=2.4.1"],
+        &[],
+    );
+}
+
+#[test]
+fn set_customer_config() {
+    check_on(
+        "set-customer-config",
+        "Customer/initech",
+        &["--set", "key=region", "--set", "value=eu"],
+        &[&[
+            "set-customer-config",
+            "Customer/initech",
+            "--set",
+            "key=max_seats",
+            "--set",
+            "value=250",
+        ]],
+    );
+}
+
+#[test]
+fn delete_customer() {
+    check_on("delete-customer", "Customer/initech", &[], &[]);
 }
