@@ -81,7 +81,10 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         .collect();
 
     // Each worker compiles its own filter and calculations (jaq filters are not
-    // shared between threads); results keep catalog order.
+    // shared between threads); results keep catalog order. An entity's JSON is built
+    // only when the filter or the format needs it, and kept only for the latter: at
+    // 100k entities, copies of every document cost more than the filter.
+    let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
     let rows: Vec<Result<Option<Row>, String>> = candidates
         .par_iter()
         .map_init(
@@ -92,6 +95,14 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
             |(deriver, filter), &i| {
                 let entity = &catalog.entities[i];
                 let derived = deriver.any().then(|| deriver.derive(i));
+                let problems = derived.as_ref().map_or(0, |d| d.problems.len());
+                if filter.is_none() && !structured {
+                    return Ok(Some(Row {
+                        index: i,
+                        value: None,
+                        problems,
+                    }));
+                }
                 let value = derived::entity_json(&catalog, entity, derived.as_ref());
                 if let Some(Ok(filter)) = filter {
                     let keep = filter
@@ -103,10 +114,9 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
                         return Ok(None);
                     }
                 }
-                let problems = derived.map(|d| d.problems.len()).unwrap_or(0);
                 Ok(Some(Row {
                     index: i,
-                    value,
+                    value: structured.then_some(value),
                     problems,
                 }))
             },
@@ -136,11 +146,11 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
             out
         }
         ListFormat::Json | ListFormat::Yaml => {
-            let entities: Vec<Value> = kept.into_iter().map(|r| r.value).collect();
+            let entities: Vec<Value> = kept.into_iter().filter_map(|r| r.value).collect();
             let report = json!({"version": VERSION, "entities": entities});
             serialize(&report, args.format == ListFormat::Yaml)
         }
-        ListFormat::Table => table(&graph, &kept, printer.stdout_colored()),
+        ListFormat::Table => table(&catalog, &graph, &kept, printer.stdout_colored()),
     };
     printer.result(&text)?;
     // As in `validate`: the process exit frees a big catalog at once.
@@ -152,7 +162,8 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
 /// One kept entity.
 struct Row {
     index: usize,
-    value: Value,
+    /// Its JSON, for the json and yaml formats.
+    value: Option<Value>,
     problems: usize,
 }
 
@@ -170,7 +181,7 @@ pub fn serialize(value: &Value, yaml: bool) -> String {
 }
 
 /// Aligned columns: ENTITY, TITLE, TEAM, FILE (with its line).
-fn table(graph: &Graph, rows: &[Row], colored: bool) -> String {
+fn table(catalog: &Catalog, graph: &Graph, rows: &[Row], colored: bool) -> String {
     let text = |v: &Value| match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -184,12 +195,21 @@ fn table(graph: &Graph, rows: &[Row], colored: bool) -> String {
     let cells: Vec<[String; 4]> = rows
         .iter()
         .map(|r| {
-            let line = r.value["line"].as_u64().map(|l| format!(":{l}"));
+            let entity = &catalog.entities[r.index];
+            let field = |key: &str| {
+                entity
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.get(key))
+                    .map(text)
+                    .unwrap_or_default()
+            };
+            let line = derived::line_of(catalog, entity).map(|l| format!(":{l}"));
             [
                 graph.reference(r.index),
-                text(&r.value["title"]),
-                text(&r.value["team"]),
-                format!("{}{}", text(&r.value["file"]), line.unwrap_or_default()),
+                field("title"),
+                field("team"),
+                format!("{}{}", catalog.file_of(entity), line.unwrap_or_default()),
             ]
         })
         .collect();
