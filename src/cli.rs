@@ -137,6 +137,14 @@ The entity is BLUEPRINT/ID, or a bare ID when it is unique. The change is valida
 catalog and the manifests before anything is written; a failed run writes nothing.")]
     Run(RunArgs),
 
+    /// Development environments: remove the expired ones.
+    #[command(after_help = "\
+Examples:
+  portolan env gc                        remove what expired by now
+  portolan env gc --now 2026-12-01T00:00:00Z --dry-run
+  portolan env gc --pr                   as one pull request (e.g. from a nightly job)")]
+    Env(EnvArgs),
+
     /// List the templates and their inputs.
     #[command(after_help = "\
 Examples:
@@ -549,4 +557,39 @@ pub struct PrArgs {
     /// The platform repository (default: the one around the current directory).
     #[arg(long, value_name = "PATH")]
     pub root: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    #[command(subcommand)]
+    pub command: EnvCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnvCommand {
+    /// Remove every development environment whose `expiresAt` is at or before now, in
+    /// one change: its folder, its Argo CD Application and its entity.
+    Gc(GcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// The time to collect at (RFC 3339, default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Show what would go; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// The platform repository (default: the one around the current directory).
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ChangeFormat::Human)]
+    pub format: ChangeFormat,
+
+    #[command(flatten)]
+    pub pr: PrOptions,
 }

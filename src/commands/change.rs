@@ -36,6 +36,9 @@ pub struct Request {
     pub entity: Option<(String, String)>,
     /// Deliver as a pull request instead of writing the working tree.
     pub pr: PrOptions,
+    /// A delete template run over every entity it selects itself (`portolan env gc`),
+    /// not on one entity.
+    pub sweep: bool,
 }
 
 /// Files a command adds to the plan besides the template's (init's blueprints).
@@ -86,7 +89,8 @@ pub fn check(
         "a create template, run with `portolan new`"
     };
     let is_create = template.spec.operation == crate::template::Operation::Create;
-    if is_create == request.entity.is_some() {
+    let sweeps = request.sweep && template.spec.operation == crate::template::Operation::Delete;
+    if !sweeps && is_create == request.entity.is_some() {
         return Err(CommandError::new(format!(
             "`{}` is a {} template, not {expected}",
             template.spec.name,
@@ -225,12 +229,12 @@ pub fn execute(
     }
     report(&request, &checked, printer, None)?;
     if request.format == ChangeFormat::Human {
-        printer.message(&summary(
-            &checked.template,
-            &checked.prepared,
-            request.dry_run,
-            &root,
-        ))?;
+        let text = if request.sweep && checked.prepared.is_empty() {
+            format!("`{}`: nothing to remove\n", checked.template.spec.name)
+        } else {
+            summary(&checked.template, &checked.prepared, request.dry_run, &root)
+        };
+        printer.message(&text)?;
     }
     Ok(Outcome::Success)
 }

@@ -52,6 +52,7 @@ pub fn run(args: InitArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         format: args.format,
         entity: None,
         pr: crate::cli::PrOptions::default(),
+        sweep: false,
     };
     let outcome = execute(request, Some(extra), printer);
     if args.dry_run {

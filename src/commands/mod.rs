@@ -4,6 +4,7 @@
 pub mod change;
 pub mod completions;
 pub mod diff;
+pub mod env;
 pub mod explain;
 pub mod graph;
 pub mod hook;
@@ -84,6 +85,7 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
         Command::Init(args) => init::run(args, printer),
         Command::Pr(args) => pr::run(args, printer),
         Command::Run(args) => run::run(args, printer),
+        Command::Env(args) => env::run(args, printer),
         Command::List(args) => list::run(args, printer),
         Command::Show(args) => show::run(args, printer),
         Command::Graph(args) => graph::run(args, printer),

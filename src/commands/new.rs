@@ -24,6 +24,7 @@ pub fn run(args: NewArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         format: options.format,
         entity: None,
         pr: options.pr,
+        sweep: false,
     };
     execute(request, None, printer)
 }

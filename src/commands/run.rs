@@ -34,6 +34,7 @@ pub fn run(args: RunArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         format: options.format,
         entity: Some(entity),
         pr: options.pr,
+        sweep: false,
     };
     execute(request, None, printer)
 }

@@ -191,6 +191,13 @@ pub fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
+    // `{{ expiresAt | unix <= now | unix }}`: times compared as instants, whatever
+    // their offsets.
+    env.add_filter("unix", |time: String| -> Result<i64, Error> {
+        crate::time::Instant::parse(&time)
+            .map(|t| t.unix)
+            .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
+    });
     // `{{ now | add_days(5) }}`: an absolute time from the run's `now`.
     env.add_filter(
         "add_days",

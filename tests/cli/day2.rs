@@ -531,3 +531,55 @@ fn set_customer_config() {
 fn delete_customer() {
     check_on("delete-customer", "Customer/initech", &[], &[]);
 }
+
+#[test]
+fn env_gc_removes_exactly_the_environments_expired_at_now() {
+    let dir = scaffolded();
+    // alice expires 2026-12-04T12:00Z (scaffold); bob on 2026-12-10T00:00Z.
+    let output = portolan()
+        .args([
+            "new",
+            "create-dev-env",
+            "--no-input",
+            "--now",
+            "2026-12-05T00:00:00Z",
+        ])
+        .args(["--set", "name=bob", "--set", "owner=bob@acme.io"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "bob"]);
+    let gc = |now: &str| {
+        portolan()
+            .args(["env", "gc", "--now", now])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+
+    let output = gc("2026-12-04T11:59:59Z");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("nothing to remove"),
+        "{}",
+        text(&output)
+    );
+    assert!(git(dir.path(), &["status", "--porcelain"]).is_empty());
+
+    // An offset is an instant too: 13:00+01:00 is alice's 12:00Z exactly.
+    let output = gc("2026-12-04T13:00:00+01:00");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(!dir.path().join("catalog/Environment/alice.yaml").exists());
+    assert!(!dir.path().join("argocd/apps/dev-alice.yaml").exists());
+    assert!(!dir.path().join("apps/dev-envs/alice").exists());
+    assert!(dir.path().join("catalog/Environment/bob.yaml").exists());
+    assert!(dir.path().join("argocd/apps/dev-bob.yaml").exists());
+    let validate = portolan()
+        .args(["validate", "--strict"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(validate.status.success(), "{}", text(&validate));
+}
