@@ -12,6 +12,7 @@ mod git;
 mod manifests;
 mod orders;
 mod pull_requests;
+mod query;
 mod rules;
 mod synthetic;
 mod templates;
