@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What depends on an entity, transitively, each with the relations that connect it')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a day-2 or delete template on an entity: scale, add an env var, lock deploys…')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Development environments: remove the expired ones')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
             [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Push a branch you committed by hand and open or update its pull request')
@@ -160,6 +161,45 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'portolan;env' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove every development environment whose `expiresAt` is at or before now, in one change: its folder, its Argo CD Application and its entity')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'portolan;env;gc' {
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The time to collect at (RFC 3339, default: now)')
+            [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The pull request''s title (default: the template''s `pr.title`)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeatable; added to the template''s `pr.labels`)')
+            [CompletionResult]::new('--reviewer', '--reviewer', [CompletionResultType]::ParameterName, 'Ask for a review (repeatable; added to the template''s `pr.reviewers`)')
+            [CompletionResult]::new('--repo', '--repo', [CompletionResultType]::ParameterName, 'Create the service''s own GitHub repository OWNER/NAME, push the application to its root, and open the platform pull request pointing at it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would go; write nothing')
+            [CompletionResult]::new('--pr', '--pr', [CompletionResultType]::ParameterName, 'Commit the change on the base branch (without touching your working tree, index or branch), push it and open or update its pull request')
+            [CompletionResult]::new('--draft', '--draft', [CompletionResultType]::ParameterName, 'Open the pull request as a draft')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'portolan;env;help' {
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove every development environment whose `expiresAt` is at or before now, in one change: its folder, its Argo CD Application and its entity')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'portolan;env;help;gc' {
+            break
+        }
+        'portolan;env;help;help' {
+            break
+        }
         'portolan;templates' {
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Only the templates that can run on this entity (BLUEPRINT/ID)')
             [CompletionResult]::new('--root', '--root', [CompletionResultType]::ParameterName, 'The platform repository (default: the one around the current directory)')
@@ -244,6 +284,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('impact', 'impact', [CompletionResultType]::ParameterValue, 'What depends on an entity, transitively, each with the relations that connect it')
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create something from a template: a service, the catalog entity of an existing one…')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a day-2 or delete template on an entity: scale, add an env var, lock deploys…')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Development environments: remove the expired ones')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'List the templates and their inputs')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Make a Git repository (or a new folder) a platform repository')
             [CompletionResult]::new('pr', 'pr', [CompletionResultType]::ParameterValue, 'Push a branch you committed by hand and open or update its pull request')
@@ -277,6 +318,13 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             break
         }
         'portolan;help;run' {
+            break
+        }
+        'portolan;help;env' {
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Remove every development environment whose `expiresAt` is at or before now, in one change: its folder, its Argo CD Application and its entity')
+            break
+        }
+        'portolan;help;env;gc' {
             break
         }
         'portolan;help;templates' {

@@ -22,6 +22,9 @@ _portolan() {
             portolan,diff)
                 cmd="portolan__subcmd__diff"
                 ;;
+            portolan,env)
+                cmd="portolan__subcmd__env"
+                ;;
             portolan,explain)
                 cmd="portolan__subcmd__explain"
                 ;;
@@ -61,11 +64,26 @@ _portolan() {
             portolan,validate)
                 cmd="portolan__subcmd__validate"
                 ;;
+            portolan__subcmd__env,gc)
+                cmd="portolan__subcmd__env__subcmd__gc"
+                ;;
+            portolan__subcmd__env,help)
+                cmd="portolan__subcmd__env__subcmd__help"
+                ;;
+            portolan__subcmd__env__subcmd__help,gc)
+                cmd="portolan__subcmd__env__subcmd__help__subcmd__gc"
+                ;;
+            portolan__subcmd__env__subcmd__help,help)
+                cmd="portolan__subcmd__env__subcmd__help__subcmd__help"
+                ;;
             portolan__subcmd__help,completions)
                 cmd="portolan__subcmd__help__subcmd__completions"
                 ;;
             portolan__subcmd__help,diff)
                 cmd="portolan__subcmd__help__subcmd__diff"
+                ;;
+            portolan__subcmd__help,env)
+                cmd="portolan__subcmd__help__subcmd__env"
                 ;;
             portolan__subcmd__help,explain)
                 cmd="portolan__subcmd__help__subcmd__explain"
@@ -106,6 +124,9 @@ _portolan() {
             portolan__subcmd__help,validate)
                 cmd="portolan__subcmd__help__subcmd__validate"
                 ;;
+            portolan__subcmd__help__subcmd__env,gc)
+                cmd="portolan__subcmd__help__subcmd__env__subcmd__gc"
+                ;;
             portolan__subcmd__help__subcmd__hook,install)
                 cmd="portolan__subcmd__help__subcmd__hook__subcmd__install"
                 ;;
@@ -128,7 +149,7 @@ _portolan() {
 
     case "${cmd}" in
         portolan)
-            opts="-h -V --color --help --version validate explain diff list show graph impact new run templates init pr hook completions help"
+            opts="-h -V --color --help --version validate explain diff list show graph impact new run env templates init pr hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +210,112 @@ _portolan() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        portolan__subcmd__env)
+            opts="-h -V --color --help --version gc help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__env__subcmd__gc)
+            opts="-h -V --now --dry-run --root --format --pr --title --label --reviewer --draft --repo --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reviewer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__env__subcmd__help)
+            opts="gc help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__env__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__env__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         portolan__subcmd__explain)
             opts="-h -V --list --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -238,7 +365,7 @@ _portolan() {
             return 0
             ;;
         portolan__subcmd__help)
-            opts="validate explain diff list show graph impact new run templates init pr hook completions help"
+            opts="validate explain diff list show graph impact new run env templates init pr hook completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +395,34 @@ _portolan() {
         portolan__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__help__subcmd__env)
+            opts="gc"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        portolan__subcmd__help__subcmd__env__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
