@@ -41,6 +41,33 @@ pub struct Request {
     pub sweep: bool,
 }
 
+impl Request {
+    /// A run as `new` and `run` take it on the command line.
+    pub fn from_options(
+        template: String,
+        options: crate::cli::RunOptions,
+        entity: Option<(String, String)>,
+    ) -> Result<Request, CommandError> {
+        let root = super::platform_root(options.root.as_deref())?;
+        let file = options.values.as_deref().map(read_values).transpose()?;
+        Ok(Request {
+            root,
+            template,
+            given: Given {
+                set: options.set,
+                file,
+            },
+            now: options.now,
+            dry_run: options.dry_run,
+            no_input: options.no_input,
+            format: options.format,
+            entity,
+            pr: options.pr,
+            sweep: false,
+        })
+    }
+}
+
 /// Files a command adds to the plan besides the template's (init's blueprints).
 pub type Extra = Box<dyn FnOnce(&mut Changeset) -> Result<(), ChangeError>>;
 

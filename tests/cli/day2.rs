@@ -3,7 +3,7 @@
 //! that validates (catalog and manifests, strict), and comments that survive in every
 //! file it touches. `PORTOLAN_UPDATE_GENERATED=1` rewrites the snapshots.
 
-use crate::util::{git, portolan, repo_dir, write};
+use crate::util::{git, portolan, repo_dir, text, write};
 use std::path::Path;
 
 const NOW: &str = "2026-11-29T12:00:00Z";
@@ -68,14 +68,6 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .output()
         .unwrap()
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Comment lines of a file.

@@ -4,7 +4,7 @@
 
 use crate::fakes::git_http::{bare_repo, GitHttp};
 use crate::fakes::github::{FakeGithub, Fault};
-use crate::util::{copy_dir, git, portolan, repo_dir};
+use crate::util::{copy_dir, git, portolan, repo_dir, text};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,14 +93,6 @@ impl Platform {
             .filter(|(m, p)| m == "POST" && p.ends_with("/pulls"))
             .count()
     }
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn new_service(p: &Platform, extra: &[&str]) -> std::process::Output {

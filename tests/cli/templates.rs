@@ -1,7 +1,7 @@
 //! Templates end to end: `portolan new`, `init` and `templates` on real repositories,
 //! the generated services' own tests, and every way a run must fail without writing.
 
-use crate::util::{git, orders_repo, portolan, repo_dir, validate_json, write};
+use crate::util::{git, orders_repo, portolan, repo_dir, text, validate_json, write};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,14 +41,6 @@ fn new(dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .output()
         .unwrap()
-}
-
-fn text(output: &std::process::Output) -> String {
-    format!(
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// `validate --strict --format json` finds no errors (warnings are listed on failure).
@@ -645,17 +637,7 @@ fn validate_reports_broken_repository_templates_where_they_break() {
     );
     let (code, report) = validate_json(dir.path());
     assert_eq!(code, 1, "{report:#}");
-    let found: Vec<(String, u64)> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let found = files_and_lines(&report);
     assert!(
         found
             .iter()
@@ -683,17 +665,7 @@ fn validate_reports_broken_repository_templates_where_they_break() {
         &[("files/a.txt.jinja", "line one\n{% if %}\n")],
     );
     let (_, report) = validate_json(dir.path());
-    let found: Vec<(String, u64)> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_owned(),
-                d["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
+    let found = files_and_lines(&report);
     assert!(
         found.contains(&("templates/broken/template.yaml".into(), 4)),
         "{report:#}"
@@ -829,4 +801,19 @@ fn entity_steps_edit_one_document_and_keep_the_rest() {
         "{}",
         text(&output)
     );
+}
+
+/// The (file, line) of every finding of a JSON report.
+fn files_and_lines(report: &Value) -> Vec<(String, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
 }

@@ -116,3 +116,12 @@ pub fn orders_repo() -> tempfile::TempDir {
     git(dir.path(), &["commit", "-q", "-m", "orders"]);
     dir
 }
+
+/// A command's stdout and stderr, for assertion messages.
+pub fn text(output: &std::process::Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
