@@ -10,6 +10,11 @@ Examples:
   portolan validate examples/orders      check another one
   portolan validate --format json        machine-readable findings on stdout
   portolan explain relation-dangling     what a rule means and how to fix it
+  portolan new service --set name=checkout --set system=Cart --pr
+                                         scaffold a service as a pull request
+  portolan run set-replicas checkout --set env=prod --set replicas=4
+  portolan show Component/CartService    one entity, its derived values and relations
+  portolan impact Resource/cart-sql-sb   what depends on it
 
 Exit codes: 0 valid (warnings allowed), 1 findings, 2 usage error or the tool could not run.
 Colour follows --color, NO_COLOR and whether the output is a terminal.";
