@@ -36,6 +36,18 @@ fn scaffolded() -> tempfile::TempDir {
         ],
         vec![
             "new",
+            "create-model",
+            "--set",
+            "name=churn",
+            "--set",
+            "framework=sklearn",
+            "--set",
+            "storage_uri=s3://models/churn/v1",
+            "--set",
+            "version=v1",
+        ],
+        vec![
+            "new",
             "create-customer",
             "--set",
             "name=initech",
@@ -574,4 +586,56 @@ fn env_gc_removes_exactly_the_environments_expired_at_now() {
         .output()
         .unwrap();
     assert!(validate.status.success(), "{}", text(&validate));
+}
+
+#[test]
+fn split_model_traffic() {
+    check_on(
+        "split-model-traffic",
+        "Model/churn",
+        &[
+            "--set",
+            "version=v2",
+            "--set",
+            "storage_uri=s3://models/churn/v2",
+            "--set",
+            "percent=10",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn deploy_model() {
+    // Promoting the candidate ends the split.
+    check_on(
+        "deploy-model",
+        "Model/churn",
+        &[
+            "--set",
+            "version=v2",
+            "--set",
+            "storage_uri=s3://models/churn/v2",
+        ],
+        &[&[
+            "split-model-traffic",
+            "Model/churn",
+            "--set",
+            "version=v2",
+            "--set",
+            "storage_uri=s3://models/churn/v2",
+            "--set",
+            "percent=10",
+        ]],
+    );
+}
+
+#[test]
+fn train_model() {
+    check_on(
+        "train-model",
+        "Model/churn",
+        &["--set", "job=train", "--set", "dataset=s3://data/churn"],
+        &[],
+    );
 }
