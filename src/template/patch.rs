@@ -155,7 +155,8 @@ fn lookup_mut<'a>(value: &'a mut Value, segments: &[Segment]) -> Option<&'a mut 
 }
 
 /// Apply operations to the YAML text of a file; the new text, or why not.
-pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> {
+/// The byte range of the document `select` names in a YAML stream.
+pub fn document_range(text: &str, select: &Select) -> Result<std::ops::Range<usize>, String> {
     let ranges = split_yaml_documents(text);
     let index = match select {
         Select::Only if ranges.len() <= 1 => 0,
@@ -183,7 +184,26 @@ pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> 
             })
             .ok_or_else(|| format!("no document of the file is the {kind} `{name}`"))?,
     };
-    let range = ranges.get(index).cloned().unwrap_or(0..text.len());
+    Ok(ranges.get(index).cloned().unwrap_or(0..text.len()))
+}
+
+/// The value of the document `select` names (what a merge patch merges into).
+pub fn document_value(text: &str, select: &Select) -> Result<Value, String> {
+    let range = document_range(text, select)?;
+    let parsed = parse_bytes(text[range].as_bytes().to_vec(), Format::Yaml);
+    if let Some(e) = parsed.errors.first() {
+        return Err(format!("the file is not valid YAML: {}", e.message));
+    }
+    Ok(parsed
+        .documents
+        .into_iter()
+        .next()
+        .map(|d| d.value)
+        .unwrap_or(Value::Null))
+}
+
+pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> {
+    let range = document_range(text, select)?;
     let mut document = text[range.clone()].to_owned();
     for op in ops {
         document = apply_one(&document, op).map_err(|e| format!("`{}`: {e}", op.path()))?;

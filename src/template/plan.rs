@@ -558,39 +558,21 @@ impl StepRun<'_> {
 
     fn current_value(&self, path: &str, document: Option<&Value>) -> Result<Value, StepError> {
         let text = self.current_text(path)?;
-        let format = Format::of_path(path).ok_or_else(|| not_yaml(path))?;
-        let parsed = crate::source::parse::parse_bytes(text.into_bytes(), format);
-        if let Some(e) = parsed.errors.first() {
-            return Err((
-                format!("`{path}` is not valid: {}", e.message),
-                "fix the file first".into(),
-            ));
-        }
-        let select =
-            patch::Select::from_json(document).map_err(|e| (e, "fix `document:`".to_owned()))?;
-        let index = match select {
-            patch::Select::Index(i) => i,
-            patch::Select::Named { kind, name } => parsed
-                .documents
-                .iter()
-                .position(|d| {
-                    d.value.get("kind").and_then(Value::as_str) == Some(kind.as_str())
-                        && d.value.pointer("/metadata/name").and_then(Value::as_str)
-                            == Some(name.as_str())
-                })
-                .ok_or_else(|| {
-                    (
-                        format!("`{path}` has no {kind} `{name}`"),
-                        "fix `document:`".to_owned(),
-                    )
-                })?,
-            patch::Select::Only => 0,
+        let invalid = |e: String| {
+            (
+                format!("`{path}`: {e}"),
+                "fix the file or `document:`".to_owned(),
+            )
         };
-        Ok(parsed
-            .documents
-            .get(index)
-            .map(|d| d.value.clone())
-            .unwrap_or(Value::Null))
+        match Format::of_path(path) {
+            Some(Format::Yaml) => {
+                let select = patch::Select::from_json(document).map_err(invalid)?;
+                patch::document_value(&text, &select).map_err(invalid)
+            }
+            Some(Format::Json) => serde_json::from_str(&text)
+                .map_err(|e| invalid(format!("the file is not valid JSON: {e}"))),
+            None => Err(not_yaml(path)),
+        }
     }
 
     /// Apply patch operations to a YAML or JSON file of the repository (or of the plan).
