@@ -39,9 +39,20 @@ pub struct Delivery {
 impl Delivery {
     /// The token for git, when the remote speaks HTTP (SSH remotes use the user's keys).
     pub fn git_token(&self) -> Option<&str> {
-        self.token.as_deref().filter(|_| {
-            self.remote_url.starts_with("http://") || self.remote_url.starts_with("https://")
-        })
+        self.token_for(&self.remote_url)
+    }
+
+    /// The token for git at `url`: only over HTTP(S); SSH uses the user's keys.
+    pub fn token_for(&self, url: &str) -> Option<&str> {
+        self.token
+            .as_deref()
+            .filter(|_| url.starts_with("http://") || url.starts_with("https://"))
+    }
+
+    /// The forge's API for the platform repository.
+    pub fn github(&self) -> Github {
+        let token = self.token.clone().unwrap_or_default();
+        Github::new(&self.target.api_url, &self.target.repo, token)
     }
 }
 
@@ -318,20 +329,14 @@ fn publish_service(
     files: &[(String, Vec<u8>)],
     checked: &change::Checked,
 ) -> Result<Value, CommandError> {
-    let token = delivery.token.clone().unwrap_or_default();
-    let github = Github::new(
-        &delivery.target.api_url,
-        &delivery.target.repo,
-        token.clone(),
-    );
+    let github = delivery.github();
     let spinner = Spinner::start(printer, &format!("creating {full_name}"));
     let description = format!("Created by portolan for {}", delivery.target.repo);
     let (clone_url, html_url) = github
         .create_repository(full_name, true, &description)
         .map_err(|e| CommandError::new(e.message).hint(e.hint))?;
     spinner.finish();
-    let git_token = Some(token.as_str())
-        .filter(|_| clone_url.starts_with("http://") || clone_url.starts_with("https://"));
+    let git_token = delivery.token_for(&clone_url);
     let message = format!(
         "Create {full_name} with portolan\n\nThe `{}` template (v{}) of {}.\n\n{MARKER}{full_name}\nPortolan-Run: {}\n",
         checked.template.spec.name,
@@ -490,8 +495,7 @@ pub fn publish(
         }
     };
 
-    let token = delivery.token.clone().unwrap_or_default();
-    let github = Github::new(&delivery.target.api_url, &delivery.target.repo, token);
+    let github = delivery.github();
     let spinner = Spinner::start(printer, "opening the pull request");
     let forge = |e: crate::forge::github::ForgeError| {
         CommandError::new(e.message).hint(format!(
@@ -568,16 +572,12 @@ fn commit_summary(checked: &change::Checked) -> String {
         checked.template.spec.name, checked.template.spec.version
     );
     for (name, value) in checked.plan.inputs.recordable() {
-        out.push_str(&format!("\n{name}: {}", display(&value)));
+        out.push_str(&format!(
+            "\n{name}: {}",
+            crate::template::plain_text(&value)
+        ));
     }
     out
-}
-
-fn display(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// The pull request's body: the template's, or what changed, the inputs (never
@@ -600,7 +600,7 @@ fn body(checked: &change::Checked, base: &str, key_hash: &str) -> String {
     for (name, value) in checked.plan.inputs.recordable() {
         out.push_str(&format!(
             "| `{name}` | `{}` |\n",
-            display(&value).replace('|', "\\|")
+            crate::template::plain_text(&value).replace('|', "\\|")
         ));
     }
     out.push_str(&format!("\n{} file(s):\n\n", checked.prepared.len()));

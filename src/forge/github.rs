@@ -381,31 +381,27 @@ impl Github {
         Ok(again)
     }
 
+    /// What every request carries: the token, GitHub's media type and API version.
+    fn headers<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        request
+            .header("Authorization", &format!("Bearer {}", self.token))
+            .header("Accept", "application/vnd.github+json")
+            .header("X-GitHub-Api-Version", "2022-11-28")
+            .header(
+                "User-Agent",
+                concat!("portolan/", env!("CARGO_PKG_VERSION")),
+            )
+    }
+
     fn send(&self, method: &str, url: &str, body: Option<&Value>) -> Result<Reply, ForgeError> {
-        let auth = format!("Bearer {}", self.token);
-        let headers = |r: ureq::RequestBuilder<ureq::typestate::WithBody>| {
-            r.header("Authorization", &auth)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header(
-                    "User-Agent",
-                    concat!("portolan/", env!("CARGO_PKG_VERSION")),
-                )
-        };
         let result = match method {
-            "GET" => self
-                .agent
-                .get(url)
-                .header("Authorization", &auth)
-                .header("Accept", "application/vnd.github+json")
-                .header("X-GitHub-Api-Version", "2022-11-28")
-                .header(
-                    "User-Agent",
-                    concat!("portolan/", env!("CARGO_PKG_VERSION")),
-                )
-                .call(),
-            "PATCH" => headers(self.agent.patch(url)).send_json(body.unwrap_or(&Value::Null)),
-            _ => headers(self.agent.post(url)).send_json(body.unwrap_or(&Value::Null)),
+            "GET" => self.headers(self.agent.get(url)).call(),
+            "PATCH" => self
+                .headers(self.agent.patch(url))
+                .send_json(body.unwrap_or(&Value::Null)),
+            _ => self
+                .headers(self.agent.post(url))
+                .send_json(body.unwrap_or(&Value::Null)),
         };
         let mut response = result.map_err(|e| {
             ForgeError::new(

@@ -274,7 +274,7 @@ fn question(
 ) -> Question {
     let text = |key: &str| schema.get(key).and_then(Value::as_str).map(str::to_owned);
     let kind = if let Some(options) = schema.get("enum").and_then(Value::as_array) {
-        QuestionKind::Choose(options.iter().map(display).collect())
+        QuestionKind::Choose(options.iter().map(crate::template::plain_text).collect())
     } else if let Some(blueprint) = schema
         .pointer("/x-portolan-entity/blueprint")
         .and_then(Value::as_str)
@@ -307,13 +307,6 @@ fn question(
         default,
         required,
         secret: schema.get("writeOnly").and_then(Value::as_bool) == Some(true),
-    }
-}
-
-fn display(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

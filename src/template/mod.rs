@@ -392,6 +392,14 @@ fn describe(problems: &[SpecProblem]) -> String {
         .join("; ")
 }
 
+/// A value as a person types it: a string bare, anything else as JSON (`3`, `true`).
+pub fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The template called `name`, or an error with the closest name.
 pub fn find(templates: Vec<Template>, name: &str) -> Result<Template, String> {
     let names: Vec<String> = templates.iter().map(|t| t.spec.name.clone()).collect();

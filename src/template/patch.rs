@@ -311,12 +311,15 @@ fn resolve(value: &Value, pointer: &str) -> Result<Vec<Segment>, String> {
                         .ok_or_else(|| format!("`[{selector}]` is not `[key=value]`"))?;
                     let index = items
                         .iter()
-                        .position(|item| item.get(key).map(text_of).as_deref() == Some(wanted))
+                        .position(|item| {
+                            item.get(key).map(crate::template::plain_text).as_deref()
+                                == Some(wanted)
+                        })
                         .ok_or_else(|| {
                             let names: Vec<String> = items
                                 .iter()
                                 .filter_map(|i| i.get(key))
-                                .map(text_of)
+                                .map(crate::template::plain_text)
                                 .collect();
                             format!(
                                 "no item has `{key}: {wanted}` (the items have: {})",
@@ -337,13 +340,6 @@ fn resolve(value: &Value, pointer: &str) -> Result<Vec<Segment>, String> {
         out.push(segment);
     }
     Ok(out)
-}
-
-fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn step<'a>(value: &'a Value, segment: &Segment) -> Option<&'a Value> {
@@ -403,11 +399,13 @@ fn merge_into(current: &Value, pointer: &str, value: &Value, ops: &mut Vec<Op>) 
                 && existing.iter().all(|e| e.get("name").is_some()) =>
         {
             for update in updates {
-                let name = update.get("name").map(text_of).unwrap_or_default();
-                match existing
-                    .iter()
-                    .find(|e| e.get("name").map(text_of).as_deref() == Some(name.as_str()))
-                {
+                let name = update
+                    .get("name")
+                    .map(crate::template::plain_text)
+                    .unwrap_or_default();
+                match existing.iter().find(|e| {
+                    e.get("name").map(crate::template::plain_text).as_deref() == Some(name.as_str())
+                }) {
                     Some(old) => merge_into(old, &format!("{pointer}/[name={name}]"), update, ops),
                     None => ops.push(Op::Add {
                         path: format!("{pointer}/-"),
