@@ -6,10 +6,10 @@
 use crate::util::{git, portolan, repo_dir, text, write};
 use std::path::Path;
 
-const NOW: &str = "2026-11-29T12:00:00Z";
+pub(crate) const NOW: &str = "2026-11-29T12:00:00Z";
 
 /// init + new service `cart` (with a database), committed.
-fn scaffolded() -> tempfile::TempDir {
+pub(crate) fn scaffolded() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), &["init", "-q", "-b", "main"]);
     for args in [
@@ -72,7 +72,7 @@ fn scaffolded() -> tempfile::TempDir {
     dir
 }
 
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     portolan()
         .arg("run")
         .args(args)
@@ -83,18 +83,18 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 /// Comment lines of a file.
-fn comments(text: &str) -> Vec<String> {
+pub(crate) fn comments(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| l.find('#').map(|i| l[i..].trim().to_owned()))
         .filter(|c| c.len() > 1)
         .collect()
 }
 
-fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
+pub(crate) fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
     check_on(template, "Component/cart", args, prepare);
 }
 
-fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&[&str]]) {
+pub(crate) fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&[&str]]) {
     let dir = scaffolded();
     for step in prepare {
         let output = run(dir.path(), step);

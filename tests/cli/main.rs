@@ -7,6 +7,8 @@ mod util;
 
 mod corpus;
 mod day2;
+mod day2_platform;
+mod day2_sdlc;
 mod generated;
 mod git;
 mod manifests;
