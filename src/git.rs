@@ -4,6 +4,10 @@
 //! a platform root and for snapshots of its index or of a commit, which the
 //! [`source`](crate::source) module reads like a working tree.
 
+mod revert;
+
+pub use revert::{RevertError, Reverted};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

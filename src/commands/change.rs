@@ -15,7 +15,7 @@ use crate::output::{changes, human, Printer};
 use crate::source::parse::{parse_bytes, Format};
 use crate::source::{Source, Worktree};
 use crate::template::inputs::{Given, Prompter};
-use crate::template::plan::{self, Plan, PlanError, Run};
+use crate::template::plan::{self, History, Plan, PlanError, Run};
 use crate::template::{self, Template};
 use crate::time::Instant;
 use std::collections::HashSet;
@@ -94,6 +94,7 @@ pub fn check(
     repo: Option<&Repo>,
     dirty_check: bool,
     extra: Option<Extra>,
+    history: Option<History<'_>>,
 ) -> Result<Checked, CommandError> {
     let options = LoadOptions {
         keep_values: true,
@@ -184,6 +185,7 @@ pub fn check(
                 "url": format!("https://{}/{full_name}", request.pr.host.as_deref().unwrap_or("github.com")),
             })
         }),
+        history,
     };
     let mut planned = plan::plan(&template, &files, run).map_err(|e| plan_error(&template, e))?;
     if let Some(extra) = extra {
@@ -237,6 +239,11 @@ pub fn execute(
     let root = request.root.clone();
     let source: Arc<dyn Source + Send + Sync> = Arc::new(Worktree::new(&root));
     let repo = Repo::discover(&root).ok();
+    let head = repo.as_ref().and_then(|r| r.resolve_commit("HEAD").ok());
+    let history = repo
+        .as_ref()
+        .zip(head.as_deref())
+        .map(|(repo, commit)| History { repo, commit });
     let checked = check(
         &request,
         source,
@@ -244,6 +251,7 @@ pub fn execute(
         repo.as_ref(),
         !request.dry_run,
         extra,
+        history,
     )?;
     if checked.errors > 0 {
         return report_invalid(&request, &checked, printer);

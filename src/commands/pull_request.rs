@@ -137,7 +137,11 @@ pub fn deliver(
     };
     let snapshot: Arc<dyn Source + Send + Sync> =
         Arc::new(delivery.repo.commit_snapshot(&base).map_err(git_error)?);
-    let checked = change::check(request, snapshot, None, None, false, extra)?;
+    let history = crate::template::plan::History {
+        repo: &delivery.repo,
+        commit: &base,
+    };
+    let checked = change::check(request, snapshot, None, None, false, extra, Some(history))?;
     if checked.errors > 0 {
         return change::report_invalid(request, &checked, printer);
     }

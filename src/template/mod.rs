@@ -149,6 +149,16 @@ pub enum Step {
         #[serde(flatten)]
         guard: Guard,
     },
+    /// Undo a commit (`commit`: any revision) or the merge of a pull request
+    /// (`pull_request`: its number), as the change of this run.
+    Revert {
+        #[serde(default)]
+        commit: Option<String>,
+        #[serde(default)]
+        pull_request: Option<String>,
+        #[serde(flatten)]
+        guard: Guard,
+    },
     Entity {
         #[serde(default)]
         upsert: Option<Value>,
@@ -168,6 +178,7 @@ impl Step {
             | Step::Patch { guard, .. }
             | Step::Merge { guard, .. }
             | Step::Request { guard, .. }
+            | Step::Revert { guard, .. }
             | Step::Entity { guard, .. } => guard,
         }
     }
@@ -180,6 +191,7 @@ impl Step {
             Step::Patch { .. } => "patch",
             Step::Merge { .. } => "merge",
             Step::Request { .. } => "request",
+            Step::Revert { .. } => "revert",
             Step::Entity { .. } => "entity",
         }
     }

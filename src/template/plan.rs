@@ -30,6 +30,15 @@ pub struct Run<'a> {
     pub prompter: Option<&'a dyn Prompter>,
     /// `--repo`: the service's own repository, `{full_name, url}`.
     pub service_repo: Option<Value>,
+    /// The Git history the plan is based on, for `revert` steps.
+    pub history: Option<History<'a>>,
+}
+
+/// A repository and the commit a plan reads (`HEAD`, or the base of a pull request).
+#[derive(Clone, Copy)]
+pub struct History<'a> {
+    pub repo: &'a crate::git::Repo,
+    pub commit: &'a str,
 }
 
 /// A planned run.
@@ -203,6 +212,7 @@ pub fn plan(
                     changes: &mut changes,
                     source: run.source.as_ref(),
                     run_info: &run_info,
+                    history: run.history,
                 };
                 step_run
                     .run(step)
@@ -353,6 +363,7 @@ struct StepRun<'a> {
     /// What the plan reads, for the current content of a file to patch.
     source: &'a dyn Source,
     run_info: &'a Value,
+    history: Option<History<'a>>,
 }
 
 type StepError = (String, String);
@@ -506,6 +517,11 @@ impl StepRun<'_> {
                     false,
                 )
             }
+            Step::Revert {
+                commit,
+                pull_request,
+                ..
+            } => self.revert(commit.as_deref(), pull_request.as_deref()),
             Step::Entity { upsert, delete, .. } => {
                 if let Some(value) = upsert {
                     self.upsert(value)?;
@@ -520,6 +536,90 @@ impl StepRun<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// Undo a commit, or the merge of a pull request, on the commit the plan reads:
+    /// each file it changed goes back, unless a later change touched the same lines.
+    fn revert(&mut self, commit: Option<&str>, pull: Option<&str>) -> Result<(), StepError> {
+        let Some(history) = self.history else {
+            return Err((
+                "a revert needs the Git history, and the platform folder is not in a Git repository".into(),
+                "run it inside the platform repository's working tree".into(),
+            ));
+        };
+        let undo_hint = |e: &crate::git::RevertError| -> String {
+            match e {
+                crate::git::RevertError::Conflicts { .. } => "later commits changed the same lines: revert by hand (`git revert`) and resolve the conflict, or revert the later change first".into(),
+                crate::git::RevertError::NotAncestor(_) => "with --pr the change is based on the base branch: is the commit merged there?".into(),
+                crate::git::RevertError::Unknown(_) => "give a commit hash, or a pull request number with `pull_request`; run `git fetch` if it is recent".into(),
+                _ => "check the commit with `git show`".into(),
+            }
+        };
+        let target = match (commit, pull) {
+            (Some(commit), _) => {
+                let rev = self
+                    .engine
+                    .render(commit)
+                    .map_err(|e| render_error("`commit`", e))?;
+                let rev = rev.trim();
+                if rev.is_empty() {
+                    return Ok(());
+                }
+                history.repo.resolve_commit(rev).map_err(|e| {
+                    let hint = undo_hint(&e);
+                    (e.to_string(), hint)
+                })?
+            }
+            (None, Some(pull)) => {
+                let number = self
+                    .engine
+                    .render(pull)
+                    .map_err(|e| render_error("`pull_request`", e))?;
+                let number = number.trim();
+                if number.is_empty() {
+                    return Ok(());
+                }
+                let parsed: u64 = number.trim_start_matches('#').parse().map_err(|_| {
+                    (
+                        format!("`{number}` is not a pull request number"),
+                        "give the number GitHub shows, like 42".to_owned(),
+                    )
+                })?;
+                history
+                    .repo
+                    .merged_pull(history.commit, parsed)
+                    .map_err(|e| (e.to_string(), "check the repository with `git log`".to_owned()))?
+                    .ok_or_else(|| {
+                        (
+                            format!("pull request #{parsed} was not merged into the history this change is based on"),
+                            "its merge commit says `Merge pull request #N` or ends in `(#N)`; give the commit with `commit` instead".to_owned(),
+                        )
+                    })?
+            }
+            (None, None) => {
+                return Err((
+                    "`revert` needs `commit` or `pull_request`".into(),
+                    "fix the template".into(),
+                ))
+            }
+        };
+        let reverted = history
+            .repo
+            .revert_changes(history.commit, &target)
+            .map_err(|e| {
+                let hint = undo_hint(&e);
+                (e.to_string(), hint)
+            })?;
+        for (path, content) in reverted {
+            match content {
+                Some(content) => self.write(&path, content, true)?,
+                None => {
+                    self.changes.delete(&path).map_err(change)?;
+                    self.sync(&path);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn path(&self, file: &str) -> Result<String, StepError> {

@@ -96,11 +96,13 @@ pub(crate) fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
 
 pub(crate) fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&[&str]]) {
     let dir = scaffolded();
-    for step in prepare {
+    // Each preparing run is committed as GitHub squash-merges pull request N.
+    for (n, step) in prepare.iter().enumerate() {
         let output = run(dir.path(), step);
         assert!(output.status.success(), "{step:?}: {}", text(&output));
         git(dir.path(), &["add", "-A"]);
-        git(dir.path(), &["commit", "-qm", "prepare"]);
+        let message = format!("Prepare {} (#{})", step[0], n + 1);
+        git(dir.path(), &["commit", "-qm", &message]);
     }
     let mut full = vec![template, entity];
     full.extend_from_slice(args);
@@ -638,4 +640,166 @@ fn train_model() {
         &["--set", "job=train", "--set", "dataset=s3://data/churn"],
         &[],
     );
+}
+
+#[test]
+fn revert_a_squash_merged_pull_request() {
+    check(
+        "revert",
+        &[
+            "--set",
+            "pull_request=2",
+            "--set",
+            "reason=four is too many",
+        ],
+        &[
+            &[
+                "add-env-var",
+                "Component/cart",
+                "--set",
+                "key=MODE",
+                "--set",
+                "value=fast",
+            ],
+            &[
+                "set-replicas",
+                "Component/cart",
+                "--set",
+                "env=prod",
+                "--set",
+                "replicas=4",
+            ],
+        ],
+    );
+}
+
+/// A merge commit is reverted against its first parent; a later change to the same
+/// lines is a conflict that writes nothing; an unknown pull request is said so.
+#[test]
+fn revert_a_merge_commit_and_refuse_conflicts() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let replicas = |n: &str| {
+        let output = run(
+            path,
+            &[
+                "set-replicas",
+                "Component/cart",
+                "--set",
+                "env=prod",
+                "--set",
+                &format!("replicas={n}"),
+            ],
+        );
+        assert!(output.status.success(), "{}", text(&output));
+    };
+    let file = path.join("apps/cart/envs/prod/kustomization.yaml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    git(path, &["checkout", "-qb", "scale"]);
+    replicas("4");
+    git(path, &["commit", "-qam", "Scale cart"]);
+    git(path, &["checkout", "-q", "main"]);
+    git(
+        path,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "scale",
+            "-m",
+            "Merge pull request #12 from acme/scale",
+        ],
+    );
+    let scaled = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(scaled, original);
+
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "pull_request=12",
+            "--set",
+            "reason=rollback",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+    git(path, &["checkout", "-q", "--", "."]);
+
+    // Scaled again on top: reverting #12 now conflicts, and nothing is written.
+    replicas("6");
+    git(path, &["commit", "-qam", "Scale cart again"]);
+    let again = std::fs::read_to_string(&file).unwrap();
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "pull_request=12",
+            "--set",
+            "reason=rollback",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    let message = text(&output);
+    assert!(
+        message.contains("conflicts with later changes to apps/cart/envs/prod/kustomization.yaml"),
+        "{message}"
+    );
+    assert!(message.contains("revert by hand"), "{message}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), again);
+
+    // The last commit by hash works; an unknown pull request and a bad hash are said so.
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "commit=HEAD",
+            "--set",
+            "reason=rollback",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), scaled);
+    git(path, &["checkout", "-q", "--", "."]);
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "pull_request=99",
+            "--set",
+            "reason=rollback",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("pull request #99 was not merged"),
+        "{}",
+        text(&output)
+    );
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "commit=deadbeef",
+            "--set",
+            "reason=rollback",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("`deadbeef` is not a commit"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), again);
 }
