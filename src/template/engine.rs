@@ -207,6 +207,25 @@ pub fn environment() -> Environment<'static> {
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e))
         },
     );
+    // Text edits for files that are neither YAML nor JSON (requirements.txt,
+    // Cargo.toml, go.mod): `read_text(path) | regex_replace(pattern, replacement)`,
+    // with `regex_escape` for names that go into a pattern and `regex_search` to ask
+    // first. Patterns are Rust regex syntax; `$1`/`${name}` in replacements.
+    env.add_filter(
+        "regex_replace",
+        |text: String, pattern: String, replacement: String| -> Result<String, Error> {
+            Ok(compile_regex(&pattern)?
+                .replace_all(&text, replacement.as_str())
+                .into_owned())
+        },
+    );
+    env.add_filter(
+        "regex_search",
+        |text: String, pattern: String| -> Result<bool, Error> {
+            Ok(compile_regex(&pattern)?.is_match(&text))
+        },
+    );
+    env.add_filter("regex_escape", |text: String| regex::escape(&text));
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()
@@ -214,6 +233,15 @@ pub fn environment() -> Environment<'static> {
         env.set_syntax(syntax);
     }
     env
+}
+
+fn compile_regex(pattern: &str) -> Result<regex::Regex, Error> {
+    regex::Regex::new(pattern).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("the regular expression `{pattern}` is invalid: {e}"),
+        )
+    })
 }
 
 impl Engine {
@@ -226,6 +254,7 @@ impl Engine {
     ) -> Self {
         let mut env = environment();
         let reader = files.clone();
+        let text_reader = files.clone();
         env.add_function("file_exists", move |path: String| files.exists(&path));
         // `read_yaml(path)`: the first document of a YAML or JSON file (none when the
         // file is missing or broken), to decide from what a file already says.
@@ -237,6 +266,13 @@ impl Engine {
                 .map(|bytes| crate::source::parse::parse_bytes(bytes, format))
                 .and_then(|parsed| parsed.documents.into_iter().next())
                 .map_or(Value::from(()), |d| Value::from(Serde(d.value)))
+        });
+        // `read_text(path)`: a file's text (none when it is missing or not UTF-8).
+        env.add_function("read_text", move |path: String| -> Value {
+            text_reader
+                .read(&path)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .map_or(Value::from(()), Value::from)
         });
         let mut context: BTreeMap<String, Value> = variables
             .into_iter()

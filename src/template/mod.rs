@@ -10,6 +10,7 @@ pub mod check;
 pub mod engine;
 pub mod entity_yaml;
 pub mod inputs;
+mod json_text;
 pub mod patch;
 pub mod plan;
 

@@ -6,6 +6,7 @@
 //! `image` of the container named `app`. `document:` picks one document of a
 //! multi-document file, by index or as `Kind/name`.
 
+use super::json_text;
 use crate::source::parse::{parse_bytes, split_yaml_documents, Format};
 use serde_json::Value;
 use yamlpatch::{Op as YamlOp, Patch};
@@ -97,13 +98,38 @@ impl Select {
 pub fn apply_json(text: &str, ops: &[Op]) -> Result<String, String> {
     let mut value: Value =
         serde_json::from_str(text).map_err(|e| format!("the file is not valid JSON: {e}"))?;
+    // The text, edited in place as long as each edit gives exactly the value the
+    // operation gives; re-serialised (key order and layout lost) once one does not.
+    let mut edited = Some(text.to_owned());
     for op in ops {
         let segments = resolve(&value, op.path()).map_err(|e| format!("`{}`: {e}", op.path()))?;
+        apply_json_op(&mut value, op, &segments)?;
+        edited = edited.and_then(|text| {
+            let edit = match op {
+                Op::Replace { value, .. } => json_text::Edit::Replace(value),
+                Op::Add { value, .. } => json_text::Edit::Add(value),
+                Op::Remove { .. } => json_text::Edit::Remove,
+            };
+            json_text::apply(&text, &segments, edit)
+                .filter(|new| serde_json::from_str::<Value>(new).ok().as_ref() == Some(&value))
+        });
+    }
+    if let Some(text) = edited {
+        return Ok(text);
+    }
+    let mut out = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// One operation on a parsed JSON value.
+fn apply_json_op(value: &mut Value, op: &Op, segments: &[Segment]) -> Result<(), String> {
+    {
         let (last, parent) = segments
             .split_last()
             .ok_or_else(|| "the whole document cannot be patched; point into it".to_owned())?;
-        let exists = lookup(&value, &segments).is_some();
-        let parent_value = lookup_mut(&mut value, parent)
+        let exists = lookup(value, segments).is_some();
+        let parent_value = lookup_mut(value, parent)
             .ok_or_else(|| format!("`{}`: the parent of the path does not exist", op.path()))?;
         match (op, parent_value, last) {
             (Op::Replace { .. } | Op::Remove { .. }, _, _) if !exists => {
@@ -141,9 +167,7 @@ pub fn apply_json(text: &str, ops: &[Op]) -> Result<String, String> {
             }
         }
     }
-    let mut out = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
-    out.push('\n');
-    Ok(out)
+    Ok(())
 }
 
 fn lookup_mut<'a>(value: &'a mut Value, segments: &[Segment]) -> Option<&'a mut Value> {
@@ -282,7 +306,7 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Segment {
+pub(super) enum Segment {
     Key(String),
     Index(usize),
     /// `-`: after the last item.

@@ -95,15 +95,22 @@ pub(crate) fn check(template: &str, args: &[&str], prepare: &[&[&str]]) {
 }
 
 pub(crate) fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&[&str]]) {
+    check_with(template, entity, args, &|dir| {
+        // Each preparing run is committed as GitHub squash-merges pull request N.
+        for (n, step) in prepare.iter().enumerate() {
+            let output = run(dir, step);
+            assert!(output.status.success(), "{step:?}: {}", text(&output));
+            git(dir, &["add", "-A"]);
+            let message = format!("Prepare {} (#{})", step[0], n + 1);
+            git(dir, &["commit", "-qm", &message]);
+        }
+    });
+}
+
+/// As `check_on`, with any preparation of the scaffolded repository (committed by it).
+pub(crate) fn check_with(template: &str, entity: &str, args: &[&str], setup: &dyn Fn(&Path)) {
     let dir = scaffolded();
-    // Each preparing run is committed as GitHub squash-merges pull request N.
-    for (n, step) in prepare.iter().enumerate() {
-        let output = run(dir.path(), step);
-        assert!(output.status.success(), "{step:?}: {}", text(&output));
-        git(dir.path(), &["add", "-A"]);
-        let message = format!("Prepare {} (#{})", step[0], n + 1);
-        git(dir.path(), &["commit", "-qm", &message]);
-    }
+    setup(dir.path());
     let mut full = vec![template, entity];
     full.extend_from_slice(args);
     let dry = run(dir.path(), &[&full[..], &["--dry-run"]].concat());
@@ -802,4 +809,99 @@ fn revert_a_merge_commit_and_refuse_conflicts() {
         text(&output)
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), again);
+}
+
+/// A service with pinned Python dependencies: only the package's line changes, its
+/// comment and markers stay.
+#[test]
+fn upgrade_package() {
+    check_with(
+        "upgrade-package",
+        "Component/cart",
+        &["--set", "package=requests", "--set", "version=2.32.3"],
+        &|dir| {
+            write(
+                dir,
+                "services/cart/requirements.txt",
+                b"# pinned for reproducible builds\nrequests==2.31.0  # http client\nrequests-oauthlib>=1.0\nflask[async]>=2.0,<3 ; python_version >= \"3.8\"\n",
+            );
+            git(dir, &["add", "-A"]);
+            git(dir, &["commit", "-qm", "pin dependencies"]);
+        },
+    );
+}
+
+/// Cargo.toml, package.json and go.mod: the version of the named package changes,
+/// nothing else; a package the manifest lacks is refused.
+#[test]
+fn upgrade_package_in_each_manifest() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let cases = [
+        (
+            "Cargo.toml",
+            "[package]\nname = \"cart\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = { version = \"1.0.100\", features = [\"derive\"] }\nserde_json = \"1.0.1\" # json\n",
+            [("serde", "1.0.228", "\"1.0.100\"", "\"1.0.228\""), ("serde_json", "1.0.140", "\"1.0.1\" # json", "\"1.0.140\" # json")],
+        ),
+        (
+            "package.json",
+            "{\n  \"name\": \"cart\",\n  \"dependencies\": {\n    \"@acme/client\": \"^1.0.0\",\n    \"left-pad\": \"1.0.0\"\n  },\n  \"devDependencies\": { \"jest\": \"29.0.0\" }\n}\n",
+            [("@acme/client", "^2.1.0", "\"^1.0.0\"", "\"^2.1.0\""), ("jest", "30.0.0", "\"29.0.0\"", "\"30.0.0\"")],
+        ),
+        (
+            "go.mod",
+            "module github.com/acme/cart\n\ngo 1.22\n\nrequire github.com/acme/lib v1.2.0\n\nrequire (\n\tgolang.org/x/net v0.20.0 // indirect\n)\n",
+            [("github.com/acme/lib", "v1.3.0", "lib v1.2.0", "lib v1.3.0"), ("golang.org/x/net", "v0.30.0", "net v0.20.0 //", "net v0.30.0 //")],
+        ),
+    ];
+    for (file, original, upgrades) in cases {
+        let manifest = path.join("services/cart").join(file);
+        write(path, &format!("services/cart/{file}"), original.as_bytes());
+        git(path, &["add", "-A"]);
+        git(path, &["commit", "-qm", file]);
+        for (package, version, before, after) in upgrades {
+            let output = run(
+                path,
+                &[
+                    "upgrade-package",
+                    "Component/cart",
+                    "--set",
+                    &format!("package={package}"),
+                    "--set",
+                    &format!("version={version}"),
+                ],
+            );
+            assert!(
+                output.status.success(),
+                "{file} {package}: {}",
+                text(&output)
+            );
+            assert_eq!(
+                std::fs::read_to_string(&manifest).unwrap(),
+                original.replace(before, after),
+                "{file} {package}"
+            );
+            git(path, &["checkout", "-q", "--", "."]);
+        }
+        let output = run(
+            path,
+            &[
+                "upgrade-package",
+                "Component/cart",
+                "--set",
+                "package=absent",
+                "--set",
+                "version=1",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(
+            text(&output).contains("`absent` is not a dependency of cart"),
+            "{}",
+            text(&output)
+        );
+        assert_eq!(std::fs::read_to_string(&manifest).unwrap(), original);
+        git(path, &["rm", "-q", &format!("services/cart/{file}")]);
+        git(path, &["commit", "-qm", "next"]);
+    }
 }
