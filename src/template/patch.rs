@@ -257,7 +257,7 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
     let parent_value = lookup(&current, &parent).ok_or("the parent of the path does not exist")?;
     let exists = lookup(&current, &segments).is_some();
     let yaml_value = |v: &Value| yaml_serde::to_value(v).map_err(|e| e.to_string());
-    let (route, operation) = match op {
+    let (target, operation) = match op {
         Op::Replace { value, .. } => {
             if !exists {
                 return Err("nothing to replace: the path does not exist (use `add`)".into());
@@ -299,6 +299,69 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
             _ => return Err("the parent of the path is not a mapping or a list".into()),
         },
     };
+    // What the document must say afterwards; a surgical edit that says anything else
+    // (yamlpatch leaves number-like strings unquoted inside flow mappings) is redone
+    // by replacing the whole parent collection, and refused if that is wrong too.
+    let mut expected = current.clone();
+    apply_json_op(&mut expected, op, &segments)?;
+    // An emptied block collection reads back as null (`annotations:`): the same.
+    let expected = empty_as_null(expected);
+    let says = |text: &str| {
+        let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Yaml);
+        parsed.errors.is_empty()
+            && parsed
+                .documents
+                .into_iter()
+                .next()
+                .map(|d| empty_as_null(d.value))
+                == Some(expected.clone())
+    };
+    let first = yaml_patch(document, target, operation);
+    if let Ok(patched) = &first {
+        if says(patched) {
+            return first;
+        }
+    }
+    if let Some(new_parent) = lookup(&expected, &parent).filter(|_| !parent.is_empty()) {
+        if let Some(whole) = rewrite_flow(document, &parent, new_parent) {
+            if says(&whole) {
+                return Ok(whole);
+            }
+        }
+    }
+    first?;
+    Err("portolan cannot make this edit without changing other values of the file (a flow-style `{…}` or `[…]` collection?)".into())
+}
+
+fn empty_as_null(value: Value) -> Value {
+    match value {
+        Value::Object(map) if map.is_empty() => Value::Null,
+        Value::Array(items) if items.is_empty() => Value::Null,
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, empty_as_null(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(empty_as_null).collect()),
+        other => other,
+    }
+}
+
+/// The flow collection (`{…}` or `[…]`) at `parent` rewritten whole as JSON — which
+/// is YAML flow style with every string quoted, so no value changes type.
+fn rewrite_flow(document: &str, parent: &[Segment], value: &Value) -> Option<String> {
+    let doc = yamlpath::Document::new(document.to_owned()).ok()?;
+    let feature = doc.query_exact(&route(parent)).ok().flatten()?;
+    let (start, end) = feature.location.byte_span;
+    let node = document.get(start..end)?;
+    if !(node.starts_with('{') || node.starts_with('[')) {
+        return None;
+    }
+    let json = serde_json::to_string(value).ok()?;
+    Some(format!("{}{json}{}", &document[..start], &document[end..]))
+}
+
+fn yaml_patch(document: &str, route: Route<'_>, operation: YamlOp<'_>) -> Result<String, String> {
     let doc = yamlpath::Document::new(document.to_owned()).map_err(|e| e.to_string())?;
     let patched = yamlpatch::apply_yaml_patches(&doc, &[Patch { route, operation }])
         .map_err(|e| e.to_string())?;
@@ -452,6 +515,35 @@ mod tests {
     use serde_json::json;
 
     const DEPLOYMENT: &str = "# the cart service\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart # keep me\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: cart:1 # pinned\n          env:\n            - name: A\n              value: \"1\"\n";
+
+    /// Inside a flow mapping yamlpatch writes `b: 250` for the string "250": the
+    /// check against the expected value catches it and the collection is rewritten.
+    #[test]
+    fn strings_that_look_like_numbers_stay_strings_in_flow_collections() {
+        let text = "# tenant settings\nconfig: { a: \"1\" } # flow\nname: x\n";
+        for (op, expected) in [
+            (
+                Op::Add {
+                    path: "/config/b".into(),
+                    value: json!("250"),
+                },
+                json!({"config": {"a": "1", "b": "250"}, "name": "x"}),
+            ),
+            (
+                Op::Replace {
+                    path: "/config/a".into(),
+                    value: json!("2"),
+                },
+                json!({"config": {"a": "2"}, "name": "x"}),
+            ),
+        ] {
+            let out = apply(text, &Select::Only, std::slice::from_ref(&op)).unwrap();
+            let parsed = parse_bytes(out.as_bytes().to_vec(), Format::Yaml);
+            assert_eq!(parsed.documents[0].value, expected, "{out}");
+            assert!(out.starts_with("# tenant settings\n"), "{out}");
+            assert!(out.contains("name: x"), "{out}");
+        }
+    }
 
     #[test]
     fn only_the_targeted_lines_change() {

@@ -695,7 +695,7 @@ impl StepRun<'_> {
         let updated = result.map_err(|e| {
             (
                 format!("cannot patch `{path}`: {e}"),
-                "check the path against the file; nothing was written".to_owned(),
+                "check the path against the file".to_owned(),
             )
         })?;
         if self.changes.get(path).is_some() {
