@@ -1,1 +1,189 @@
-//! (being written)
+//! Day-2 templates of the delivery lifecycle — canary, blue-green, add-infrastructure,
+//! force-merge — checked like the others (`crate::day2`): the exact diff (a snapshot in
+//! `tests/snapshots/day2/`), a result that validates strictly, comments that survive; plus
+//! the paths a snapshot does not show (a re-run, a switch, a refusal).
+
+use crate::day2::{check, run, scaffolded};
+use crate::util::{git, portolan, text};
+use std::path::Path;
+
+fn read(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// `portolan validate --strict` passes.
+fn valid(dir: &Path) {
+    let output = portolan()
+        .args(["validate", "--strict"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+}
+
+/// Run a template that must succeed, and commit what it wrote.
+fn applied(dir: &Path, args: &[&str]) {
+    let output = run(dir, args);
+    assert!(output.status.success(), "{args:?}: {}", text(&output));
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "applied"]);
+}
+
+/// Run a template that must be refused: exit 2, a message that says `expected`, and
+/// nothing written.
+fn refused(dir: &Path, args: &[&str], expected: &str) {
+    let output = run(dir, args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+    assert!(
+        text(&output).contains(expected),
+        "{args:?}: expected `{expected}` in {}",
+        text(&output)
+    );
+    let status = git(dir, &["status", "--porcelain"]);
+    assert!(
+        status.is_empty(),
+        "{args:?}: nothing written, and: {status}"
+    );
+}
+
+#[test]
+fn canary() {
+    check("canary", &["--set", "env=prod"], &[]);
+}
+
+#[test]
+fn blue_green() {
+    check("blue-green", &["--set", "env=prod"], &[]);
+}
+
+#[test]
+fn rollouts_switch_strategy_and_keep_one_of_everything() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let overlay = "apps/cart/envs/prod";
+    applied(path, &["canary", "cart", "--set", "env=prod"]);
+    let application = read(path, "argocd/apps/cart-prod.yaml");
+
+    // canary → blue-green: the strategy changes, a preview Service appears.
+    applied(path, &["blue-green", "cart", "--set", "env=prod"]);
+    let rollout = read(path, &format!("{overlay}/rollout.yaml"));
+    assert!(
+        rollout.contains("blueGreen:") && !rollout.contains("canary:"),
+        "{rollout}"
+    );
+    assert!(path
+        .join(format!("{overlay}/preview-service.yaml"))
+        .exists());
+    let kustomization = read(path, &format!("{overlay}/kustomization.yaml"));
+    for resource in ["rollout.yaml", "preview-service.yaml"] {
+        assert_eq!(
+            kustomization.matches(&format!("- {resource}")).count(),
+            1,
+            "{kustomization}"
+        );
+    }
+    assert_eq!(
+        kustomization.matches("rollout-transform.yaml").count(),
+        1,
+        "{kustomization}"
+    );
+    assert_eq!(
+        read(path, "argocd/apps/cart-prod.yaml"),
+        application,
+        "the Application is set up once"
+    );
+    valid(path);
+
+    // blue-green → canary with other steps: the preview Service goes.
+    applied(
+        path,
+        &[
+            "canary",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "weights=10,25,50",
+            "--set",
+            "pause=manual",
+        ],
+    );
+    let rollout = read(path, &format!("{overlay}/rollout.yaml"));
+    assert!(
+        rollout.contains("- setWeight: 25") && !rollout.contains("blueGreen"),
+        "{rollout}"
+    );
+    assert_eq!(rollout.matches("- pause: {}").count(), 3, "{rollout}");
+    assert!(!path
+        .join(format!("{overlay}/preview-service.yaml"))
+        .exists());
+    assert!(!read(path, &format!("{overlay}/kustomization.yaml")).contains("preview"));
+    assert_eq!(read(path, "argocd/apps/cart-prod.yaml"), application);
+    valid(path);
+    // The other environment is untouched.
+    assert!(!path.join("apps/cart/envs/dev/rollout.yaml").exists());
+}
+
+#[test]
+fn a_rollout_takes_over_the_autoscaler_of_its_environment() {
+    let dir = scaffolded();
+    let path = dir.path();
+    applied(
+        path,
+        &[
+            "set-autoscaling",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "min=2",
+            "--set",
+            "max=6",
+        ],
+    );
+    applied(path, &["canary", "cart", "--set", "env=prod"]);
+    let hpa = read(path, "apps/cart/envs/prod/hpa.yaml");
+    assert!(
+        hpa.contains("apiVersion: argoproj.io/v1alpha1") && hpa.contains("kind: Rollout"),
+        "{hpa}"
+    );
+    valid(path);
+}
+
+#[test]
+fn rollouts_are_refused_where_the_service_does_not_run() {
+    let dir = scaffolded();
+    let path = dir.path();
+    // Not an environment of portolan.yaml.
+    refused(
+        path,
+        &["canary", "cart", "--set", "env=staging"],
+        "`staging` is not an environment; portolan.yaml lists dev, prod",
+    );
+    // An environment, where the service has no overlay.
+    let config = read(path, "portolan.yaml").replace(
+        "environments: [\"dev\", \"prod\"]",
+        "environments: [\"dev\", \"staging\", \"prod\"]",
+    );
+    assert!(config.contains("staging"), "{config}");
+    std::fs::write(path.join("portolan.yaml"), config).unwrap();
+    git(path, &["commit", "-qam", "staging"]);
+    refused(
+        path,
+        &["blue-green", "cart", "--set", "env=staging"],
+        "has no overlay for staging",
+    );
+    // Steps that do not grow.
+    refused(
+        path,
+        &[
+            "canary",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "weights=50,20",
+        ],
+        "must increase",
+    );
+}
