@@ -4,7 +4,7 @@
 //! the paths a snapshot does not show (a re-run, a switch, a refusal).
 
 use crate::day2::{check, run, scaffolded};
-use crate::util::{git, portolan, text};
+use crate::util::{git, portolan, repo_dir, text};
 use std::path::Path;
 
 fn read(dir: &Path, path: &str) -> String {
@@ -186,4 +186,145 @@ fn rollouts_are_refused_where_the_service_does_not_run() {
         ],
         "must increase",
     );
+}
+
+// Cloud resources.
+
+#[test]
+fn add_resource() {
+    check(
+        "add-resource",
+        &[
+            "--set",
+            "env=prod",
+            "--set",
+            "type=s3-bucket",
+            "--set",
+            "name=cart-receipts",
+            "--set",
+            "parameters={versioning: true}",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn add_resource_environment_by_environment() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let topic = ["--set", "type=kafka-topic", "--set", "name=cart-events"];
+    applied(
+        path,
+        &[&["add-resource", "cart", "--set", "env=dev"][..], &topic].concat(),
+    );
+    assert!(!path.join("apps/cart-events/envs/prod").exists());
+    let catalog = read(path, "catalog/Component/cart.yaml");
+
+    // Another environment: its claim and its overlay, nothing else.
+    let output = run(
+        path,
+        &[
+            &["add-resource", "cart", "--set", "env=prod", "--dry-run"][..],
+            &topic,
+        ]
+        .concat(),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let changed: Vec<&str> = std::str::from_utf8(&output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "  + apps/cart-events/envs/prod/cart-events.yaml",
+            "  + apps/cart-events/envs/prod/kustomization.yaml",
+            "  ~ apps/cart/envs/prod/kustomization.yaml",
+        ],
+        "{}",
+        text(&output)
+    );
+    applied(
+        path,
+        &[&["add-resource", "cart", "--set", "env=prod"][..], &topic].concat(),
+    );
+    assert_eq!(read(path, "catalog/Component/cart.yaml"), catalog);
+    valid(path);
+
+    // modify-resource finds the claim.
+    applied(
+        path,
+        &[
+            "modify-resource",
+            "Resource/cart-events",
+            "--set",
+            "env=prod",
+            "--set",
+            "parameters={partitions: 12}",
+        ],
+    );
+    assert!(read(path, "apps/cart-events/envs/prod/cart-events.yaml").contains("partitions: 12"));
+
+    // Twice in one environment, the service's own database, another application's name.
+    refused(
+        path,
+        &[&["add-resource", "cart", "--set", "env=prod"][..], &topic].concat(),
+        "`cart-events` already exists in prod",
+    );
+    refused(
+        path,
+        &[
+            "add-resource",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "type=postgress",
+            "--set",
+            "name=cart-db",
+        ],
+        "the Resource `cart-db` already exists and is not a resource that add-resource gave `cart`",
+    );
+    refused(
+        path,
+        &[
+            "add-resource",
+            "cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "type=s3-bucket",
+            "--set",
+            "name=churn",
+        ],
+        "`churn` is taken",
+    );
+}
+
+#[test]
+fn add_resource_defines_the_kinds_create_resource_defines() {
+    // The XRDs are copies (a template cannot render another's files): they must not drift.
+    let ours = repo_dir().join("templates/add-resource/files");
+    let theirs = repo_dir().join("templates/create-resource/files");
+    let mut compared = 0;
+    for folder in std::fs::read_dir(&ours).unwrap() {
+        let folder = folder.unwrap().path();
+        let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("xrd-") {
+            continue;
+        }
+        for file in std::fs::read_dir(&folder).unwrap() {
+            let file = file.unwrap().path();
+            let relative = file.strip_prefix(&ours).unwrap();
+            assert_eq!(
+                std::fs::read_to_string(&file).unwrap(),
+                std::fs::read_to_string(theirs.join(relative)).unwrap_or_default(),
+                "{} differs from create-resource's",
+                relative.display()
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 4, "one XRD per Resource type");
 }
