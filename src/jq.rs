@@ -43,9 +43,14 @@ fn describe(count: usize, what: &str) -> String {
 impl Filter {
     /// Run the filter over one input: every output, or the first runtime error.
     pub fn run(&self, input: &Value) -> Result<Vec<Value>, String> {
+        self.run_owned(input.clone())
+    }
+
+    /// As [`Filter::run`], consuming the input: no copy when the caller is done with it.
+    pub fn run_owned(&self, input: Value) -> Result<Vec<Value>, String> {
         let inputs = RcIter::new(core::iter::empty());
         self.0
-            .run((Ctx::new([], &inputs), Val::from(input.clone())))
+            .run((Ctx::new([], &inputs), Val::from(input)))
             .map(|out| out.map(Value::from).map_err(|e| e.to_string()))
             .collect()
     }

@@ -103,10 +103,15 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
                         problems,
                     }));
                 }
-                let value = derived::entity_json(&catalog, entity, derived.as_ref());
+                let mut value = derived::entity_json(&catalog, entity, derived.as_ref());
                 if let Some(Ok(filter)) = filter {
+                    let input = if structured {
+                        value.clone()
+                    } else {
+                        std::mem::take(&mut value)
+                    };
                     let keep = filter
-                        .run(&value)
+                        .run_owned(input)
                         .map_err(|e| format!("--where failed on {}: {e}", graph.reference(i)))?
                         .iter()
                         .any(|v| !matches!(v, Value::Null | Value::Bool(false)));
