@@ -697,3 +697,85 @@ fn two_environment_variables_on_one_service_get_two_pull_requests() {
         assert!(deployment.contains(key), "{branch}: {deployment}");
     }
 }
+
+/// A revert with --pr reads the fetched base, not the local branch: the pull request
+/// merged on the remote is found there and undone in a pull request of its own.
+#[test]
+fn a_merged_pull_request_is_reverted_in_a_pull_request() {
+    let p = Platform::new(false);
+    let output = p.portolan(&[
+        "new",
+        "service",
+        "--no-input",
+        "--set",
+        "name=checkout",
+        "--set",
+        "system=Cart",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    git(p.dir(), &["add", "-A"]);
+    git(p.dir(), &["commit", "-q", "-m", "checkout"]);
+    git(p.dir(), &["push", "-q", "origin", "main"]);
+    let base = git(
+        p.dir(),
+        &["show", "HEAD:apps/checkout/base/deployment.yaml"],
+    );
+    let output = p.portolan(&[
+        "run",
+        "add-env-var",
+        "Component/checkout",
+        "--no-input",
+        "--pr",
+        "--set",
+        "key=LOG_LEVEL",
+        "--set",
+        "value=debug",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let branch = p.github.pulls()[0]["head"]["ref"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Merged on GitHub: a merge commit on the remote's main; the local main stays behind.
+    git(p.dir(), &["fetch", "-q", "origin"]);
+    git(p.dir(), &["checkout", "-q", "-b", "merging", "origin/main"]);
+    git(
+        p.dir(),
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            &format!("origin/{branch}"),
+            "-m",
+            &format!("Merge pull request #1 from acme/{branch}"),
+        ],
+    );
+    git(p.dir(), &["push", "-q", "origin", "merging:main"]);
+    git(p.dir(), &["checkout", "-q", "main"]);
+
+    let output = p.portolan(&[
+        "run",
+        "revert",
+        "Component/checkout",
+        "--no-input",
+        "--pr",
+        "--set",
+        "pull_request=1",
+        "--set",
+        "reason=debug logs flood the collector",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let pulls = p.github.pulls();
+    assert_eq!(pulls.len(), 2);
+    assert_eq!(pulls[1]["title"], "Revert #1 on checkout");
+    let revert = pulls[1]["head"]["ref"].as_str().unwrap();
+    let reverted = git(
+        p.dir(),
+        &[
+            "show",
+            &format!("origin/{revert}:apps/checkout/base/deployment.yaml"),
+        ],
+    );
+    assert_eq!(reverted, base);
+}
