@@ -109,11 +109,32 @@ pub(crate) fn check_on(template: &str, entity: &str, args: &[&str], prepare: &[&
 
 /// As `check_on`, with any preparation of the scaffolded repository (committed by it).
 pub(crate) fn check_with(template: &str, entity: &str, args: &[&str], setup: &dyn Fn(&Path)) {
+    check_any(template, Some(entity), args, setup);
+}
+
+/// As `check`, for a create template (run with `portolan new`).
+pub(crate) fn check_new(template: &str, args: &[&str]) {
+    check_any(template, None, args, &|_| {});
+}
+
+fn check_any(template: &str, entity: Option<&str>, args: &[&str], setup: &dyn Fn(&Path)) {
     let dir = scaffolded();
     setup(dir.path());
-    let mut full = vec![template, entity];
+    let mut full: Vec<&str> = vec![template];
+    full.extend(entity);
     full.extend_from_slice(args);
-    let dry = run(dir.path(), &[&full[..], &["--dry-run"]].concat());
+    let invoke = |extra: &[&str]| match entity {
+        Some(_) => run(dir.path(), &[&full[..], extra].concat()),
+        None => portolan()
+            .arg("new")
+            .args(&full)
+            .args(extra)
+            .args(["--no-input", "--now", NOW])
+            .current_dir(dir.path())
+            .output()
+            .unwrap(),
+    };
+    let dry = invoke(&["--dry-run"]);
     assert!(dry.status.success(), "{template}: {}", text(&dry));
     let diff = String::from_utf8(dry.stdout).unwrap();
     let snapshot = repo_dir().join(format!("tests/snapshots/day2/{template}.diff"));
@@ -141,7 +162,7 @@ pub(crate) fn check_with(template: &str, entity: &str, args: &[&str], setup: &dy
             )
         })
         .collect();
-    let output = run(dir.path(), &full);
+    let output = invoke(&[]);
     assert!(output.status.success(), "{template}: {}", text(&output));
     for (file, old) in before {
         let new = std::fs::read_to_string(dir.path().join(&file)).unwrap();
@@ -904,4 +925,29 @@ fn upgrade_package_in_each_manifest() {
         git(path, &["rm", "-q", &format!("services/cart/{file}")]);
         git(path, &["commit", "-qm", "next"]);
     }
+}
+
+#[test]
+fn create_customer() {
+    check_new(
+        "create-customer",
+        &["--set", "name=globex", "--set", "tier=enterprise"],
+    );
+}
+
+#[test]
+fn create_model() {
+    check_new(
+        "create-model",
+        &[
+            "--set",
+            "name=fraud",
+            "--set",
+            "framework=xgboost",
+            "--set",
+            "storage_uri=gs://models/fraud/v3",
+            "--set",
+            "version=v3",
+        ],
+    );
 }
