@@ -461,3 +461,430 @@ fn env_gc_removes_exactly_the_grants_expired_at_now() {
     assert!(grants().contains("name: carol@acme.io"), "{}", grants());
     assert_valid(dir.path(), "a grant after gc");
 }
+
+// Requests, and the runbooks they run.
+
+/// `portolan run` at another time than `NOW`.
+fn run_at(dir: &Path, now: &str, args: &[&str]) -> std::process::Output {
+    portolan()
+        .arg("run")
+        .args(args)
+        .args(["--no-input", "--now", now])
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn load_mock_data() {
+    check_on(
+        "load-mock-data",
+        "Environment/alice",
+        &[
+            "--set",
+            "dataset=orders-small",
+            "--set",
+            "component=cart",
+            "--set",
+            "reset=true",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn load_mock_data_goes_only_into_live_development_environments() {
+    let dir = scaffolded();
+    write(
+        dir.path(),
+        "catalog/Environment/production.yaml",
+        b"identifier: production\nproperties:\n  type: production\n  namespace: cart-prod\n",
+    );
+    write(
+        dir.path(),
+        "catalog/Component/search.yaml",
+        b"identifier: search\nproperties:\n  type: service\n  app: search\n",
+    );
+    commit(dir.path(), "more entities");
+    let output = run(
+        dir.path(),
+        &[
+            "load-mock-data",
+            "Environment/production",
+            "--set",
+            "dataset=orders-small",
+        ],
+    );
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "`production` is not a development environment: mock data goes only into development environments",
+    );
+    let output = run(
+        dir.path(),
+        &[
+            "load-mock-data",
+            "Environment/alice",
+            "--set",
+            "dataset=orders-small",
+            "--set",
+            "component=search",
+        ],
+    );
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "`search` is not a component of `alice` (it has: cart)",
+    );
+    let output = run_at(
+        dir.path(),
+        "2026-12-04T12:00:00Z",
+        &[
+            "load-mock-data",
+            "Environment/alice",
+            "--set",
+            "dataset=orders-small",
+        ],
+    );
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "`alice` expired at 2026-12-04T12:00:00Z: extend it first",
+    );
+    let output = run(
+        dir.path(),
+        &[
+            "load-mock-data",
+            "Environment/alice",
+            "--set",
+            "dataset=../etc",
+        ],
+    );
+    refused(dir.path(), &output, 2, "input `dataset`");
+}
+
+#[test]
+fn run_dag() {
+    check_on(
+        "run-dag",
+        "Component/cart",
+        &[
+            "--set",
+            "dag=cart_daily_export",
+            "--set",
+            "env=prod",
+            "--set",
+            "conf={date: 2026-11-28, full: true}",
+            "--set",
+            "reason=backfill after INC-42",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn duplicate_table() {
+    check_on(
+        "duplicate-table",
+        "Resource/cart-db",
+        &[
+            "--set",
+            "table=cart",
+            "--set",
+            "new_name=cart_inc42",
+            "--set",
+            "env=prod",
+            "--set",
+            "to_env=dev",
+            "--set",
+            "reason=replay INC-42 in dev",
+        ],
+        &[],
+    );
+}
+
+#[test]
+fn duplicate_table_refuses_what_it_cannot_copy() {
+    let dir = scaffolded();
+    write(
+        dir.path(),
+        "catalog/Resource/receipts.yaml",
+        b"identifier: receipts\nproperties:\n  type: s3-bucket\n",
+    );
+    commit(dir.path(), "a bucket");
+    let copy = |resource: &str, table: &str, new_name: &str| {
+        run(
+            dir.path(),
+            &[
+                "duplicate-table",
+                resource,
+                "--set",
+                &format!("table={table}"),
+                "--set",
+                &format!("new_name={new_name}"),
+                "--set",
+                "env=prod",
+                "--set",
+                "reason=testing",
+            ],
+        )
+    };
+    let output = copy("Resource/cart-db", "orders", "orders_copy");
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "`cart-db` has no table `orders` in prod",
+    );
+    let output = copy("Resource/cart-db", "cart", "cart");
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "the copy needs a new name, or another environment",
+    );
+    let output = copy("Resource/receipts", "cart", "cart_copy");
+    refused(
+        dir.path(),
+        &output,
+        2,
+        "`receipts` is not a PostgreSQL database (its type is s3-bucket)",
+    );
+    let output = copy("Resource/cart-db", "cart", "cart; drop");
+    refused(dir.path(), &output, 2, "input `new_name`");
+}
+
+/// The `run` line of the one request a template wrote.
+fn request_command(dir: &Path, template: &str) -> String {
+    let folder = dir.join("requests").join(template);
+    let entry = std::fs::read_dir(&folder)
+        .unwrap()
+        .next()
+        .expect("a request")
+        .unwrap();
+    let request = std::fs::read_to_string(entry.path()).unwrap();
+    request
+        .lines()
+        .find_map(|l| l.strip_prefix("run: "))
+        .expect("a `run` line")
+        .to_owned()
+}
+
+/// Run a command line in `dir` with `sh`, the runbooks' settings unset but `set`.
+fn shell(dir: &Path, command: &str, set: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", command]).current_dir(dir);
+    for name in [
+        "REQUEST_FILE",
+        "ML_TRAIN_COMMAND",
+        "ML_PREPROCESS_COMMAND",
+        "MOCK_DATA_COMMAND",
+        "TABLE_COPY_COMMAND",
+        "AIRFLOW_URL",
+        "AIRFLOW_URL_PROD",
+        "AIRFLOW_TOKEN",
+        "AIRFLOW_USERNAME",
+        "AIRFLOW_PASSWORD",
+    ] {
+        cmd.env_remove(name);
+    }
+    cmd.envs(set.iter().copied());
+    cmd.output().unwrap()
+}
+
+#[test]
+fn requests_run_runbooks_that_hand_off_or_say_what_is_missing() {
+    let dir = scaffolded();
+    // A stand-in for curl that prints its arguments, one per line.
+    write(
+        dir.path(),
+        "bin/curl",
+        b"#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n",
+    );
+    let curl = dir.path().join("bin/curl");
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&curl)
+        .status()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().join("bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let handed = "printf '<%s>'";
+    for (template, entity, args, setting, configured, expected) in [
+        (
+            "load-mock-data",
+            "Environment/alice",
+            &["--set", "dataset=orders-small", "--set", "component=cart"][..],
+            "MOCK_DATA_COMMAND",
+            vec![("MOCK_DATA_COMMAND", handed)],
+            "<--namespace><dev-alice><--dataset><orders-small><--app><cart>",
+        ),
+        (
+            "duplicate-table",
+            "Resource/cart-db",
+            &[
+                "--set",
+                "table=cart",
+                "--set",
+                "new_name=cart_copy",
+                "--set",
+                "env=prod",
+                "--set",
+                "to_env=dev",
+                "--set",
+                "reason=debugging",
+            ],
+            "TABLE_COPY_COMMAND",
+            vec![("TABLE_COPY_COMMAND", handed)],
+            "<--from><cart-prod/cart-db-admin><--table><cart><--to><cart-dev/cart-db-admin><--to-table><cart_copy>",
+        ),
+        (
+            "run-dag",
+            "Component/cart",
+            &["--set", "dag=cart_daily", "--set", "env=prod"],
+            "AIRFLOW_URL",
+            vec![
+                ("AIRFLOW_URL_PROD", "https://airflow.prod.internal/"),
+                ("AIRFLOW_TOKEN", "t0ken"),
+                ("PATH", path.as_str()),
+            ],
+            "[https://airflow.prod.internal/api/v1/dags/cart_daily/dagRuns]",
+        ),
+    ] {
+        let output = run(dir.path(), &[&[template, entity][..], args].concat());
+        assert!(output.status.success(), "{template}: {}", text(&output));
+        let command = request_command(dir.path(), template);
+        assert!(
+            dir.path()
+                .join(command.split(' ').nth(1).unwrap())
+                .is_file(),
+            "{command}"
+        );
+        let output = shell(dir.path(), &command, &[]);
+        assert_eq!(output.status.code(), Some(78), "{command}: {}", text(&output));
+        assert!(
+            text(&output).contains(&format!("{setting} is not set"))
+                || text(&output).contains(&format!("nor {setting} is set")),
+            "{command}: {}",
+            text(&output)
+        );
+        let output = shell(dir.path(), &command, &configured);
+        assert!(output.status.success(), "{command}: {}", text(&output));
+        let said = String::from_utf8_lossy(&output.stdout).replace('\n', "");
+        assert!(said.contains(expected), "{command}: {said}");
+    }
+
+    // train-model's runbooks, with the data set given (the workflow's REQUEST_FILE
+    // otherwise, read with yq).
+    for (script, setting) in [
+        ("ml-train", "ML_TRAIN_COMMAND"),
+        ("ml-preprocess", "ML_PREPROCESS_COMMAND"),
+    ] {
+        let command = format!("sh platform/runbooks/{script}.sh churn s3://data/churn");
+        let output = shell(dir.path(), &command, &[]);
+        assert_eq!(output.status.code(), Some(78), "{}", text(&output));
+        assert!(text(&output).contains(&format!("{setting} is not set")));
+        let output = shell(dir.path(), &command, &[(setting, handed)]);
+        assert!(output.status.success(), "{}", text(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stdout)
+                .contains("<--model><churn><--dataset><s3://data/churn>"),
+            "{}",
+            text(&output)
+        );
+        let output = shell(
+            dir.path(),
+            &format!("sh platform/runbooks/{script}.sh churn"),
+            &[(setting, handed)],
+        );
+        assert_eq!(output.status.code(), Some(64), "{}", text(&output));
+        assert!(text(&output).contains("no data set"), "{}", text(&output));
+    }
+    // Arguments that are not what they claim are refused before anything runs.
+    for command in [
+        "sh platform/runbooks/mock-data.sh 'dev-alice;reboot' orders-small",
+        "sh platform/runbooks/duplicate-table.sh cart-prod/cart-db-admin 'cart;drop' cart-dev/x y",
+        "sh platform/runbooks/run-dag.sh cart_daily prod '[1]'",
+        "sh platform/runbooks/ml-train.sh churn 'not a url'",
+    ] {
+        let output = shell(
+            dir.path(),
+            command,
+            &[
+                ("MOCK_DATA_COMMAND", handed),
+                ("TABLE_COPY_COMMAND", handed),
+                ("ML_TRAIN_COMMAND", handed),
+                ("AIRFLOW_URL", "http://airflow"),
+                ("AIRFLOW_TOKEN", "t"),
+            ],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(64),
+            "{command}: {}",
+            text(&output)
+        );
+        assert!(output.stdout.is_empty(), "{command}: {}", text(&output));
+    }
+}
+
+// Notebooks.
+
+#[test]
+fn create_notebook() {
+    let dir = check_new(
+        "create-notebook",
+        &[
+            "--set",
+            "name=churn-eda",
+            "--set",
+            "owner=dana@acme.io",
+            "--set",
+            "gpu=true",
+        ],
+    );
+    commit(dir.path(), "notebook");
+    // Three days by default: gc removes it then, and alice (2026-12-04) stays.
+    let output = portolan()
+        .args(["env", "gc", "--now", "2026-12-02T12:00:00Z"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(!dir.path().join("apps/dev-envs/churn-eda").exists());
+    assert!(!dir.path().join("argocd/apps/dev-churn-eda.yaml").exists());
+    assert!(!dir
+        .path()
+        .join("catalog/Environment/churn-eda.yaml")
+        .exists());
+    assert!(dir.path().join("catalog/Environment/alice.yaml").exists());
+    assert_valid(dir.path(), "after gc");
+}
+
+#[test]
+fn create_notebook_refuses_a_name_in_use() {
+    let dir = scaffolded();
+    for (name, expected) in [
+        ("alice", "the Environment `alice` already exists"),
+        ("prod", "`prod` is one of the configured environments"),
+        ("cart", "`cart` is taken"),
+    ] {
+        let output = new(
+            dir.path(),
+            &[
+                "create-notebook",
+                "--set",
+                &format!("name={name}"),
+                "--set",
+                "owner=dana@acme.io",
+            ],
+        );
+        refused(dir.path(), &output, 2, expected);
+    }
+}
