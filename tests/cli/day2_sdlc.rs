@@ -328,3 +328,209 @@ fn add_resource_defines_the_kinds_create_resource_defines() {
     }
     assert_eq!(compared, 4, "one XRD per Resource type");
 }
+
+// Force-merge.
+
+const FORCE_MERGE: &[&str] = &[
+    "--set",
+    "pr=123",
+    "--set",
+    "reason=checkout is down; the fix waits on a flaky check",
+    "--set",
+    "incident=https://acme.pagerduty.com/incidents/Q1W2E3",
+    "--set",
+    "requested_by=alice",
+];
+
+#[test]
+fn force_merge() {
+    check("force-merge", FORCE_MERGE, &[]);
+}
+
+#[test]
+fn force_merge_needs_a_reason_and_the_requests_workflow() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let without = |input: &str| -> Vec<&str> {
+        FORCE_MERGE
+            .chunks(2)
+            .filter(|pair| !pair[1].starts_with(&format!("{input}=")))
+            .flatten()
+            .copied()
+            .collect()
+    };
+    let with_reason = |reason: &'static str| -> Vec<&str> {
+        let mut args = without("reason");
+        args.extend(["--set", reason]);
+        args
+    };
+    refused(
+        path,
+        &[&["force-merge", "cart"][..], &without("reason")].concat(),
+        "the input `reason` is missing (Why it cannot wait",
+    );
+    refused(
+        path,
+        &[&["force-merge", "cart"][..], &with_reason("reason=urgent")].concat(),
+        "input `reason`: \"urgent\" is shorter than 10 characters",
+    );
+    refused(
+        path,
+        &[
+            &["force-merge", "cart"][..],
+            &with_reason("reason=     x      "),
+        ]
+        .concat(),
+        "say why the merge cannot wait, in 10 characters at least",
+    );
+    refused(
+        path,
+        &[&["force-merge", "cart"][..], &without("incident")].concat(),
+        "the input `incident` is missing",
+    );
+
+    // Once requested, the same request again is refused; another pull request is not.
+    applied(path, &[&["force-merge", "cart"][..], FORCE_MERGE].concat());
+    refused(
+        path,
+        &[&["force-merge", "cart"][..], FORCE_MERGE].concat(),
+        "this force-merge was already requested",
+    );
+    let output = run(
+        path,
+        &[
+            &["force-merge", "cart", "--dry-run"][..],
+            FORCE_MERGE,
+            &["--set", "pr=124"],
+        ]
+        .concat(),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !diff.contains("  + platform/runbooks/force-merge.sh"),
+        "the runbook is written once: {diff}"
+    );
+
+    // Nothing would act on a request.
+    git(
+        path,
+        &["rm", "-q", ".github/workflows/portolan-requests.yaml"],
+    );
+    git(path, &["commit", "-qm", "no requests workflow"]);
+    refused(
+        path,
+        &[
+            &["force-merge", "cart"][..],
+            FORCE_MERGE,
+            &["--set", "pr=125"],
+        ]
+        .concat(),
+        "this repository has no requests workflow",
+    );
+}
+
+/// The request's `run`, as the requests workflow runs it (`sh -c`, in the repository,
+/// with REQUEST_FILE), against a `gh` that records its arguments.
+#[cfg(unix)]
+#[test]
+fn force_merge_request_runs_gh_with_the_admin_token_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scaffolded();
+    let path = dir.path();
+    applied(
+        path,
+        &[
+            &["force-merge", "cart"][..],
+            FORCE_MERGE,
+            &["--set", "method=squash"],
+        ]
+        .concat(),
+    );
+    let request = std::fs::read_dir(path.join("requests/force-merge"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let command = read(path, request.strip_prefix(path).unwrap().to_str().unwrap())
+        .lines()
+        .find_map(|l| l.strip_prefix("run: ").map(str::to_owned))
+        .unwrap();
+    assert_eq!(
+        command,
+        "sh platform/runbooks/force-merge.sh 123 acme/platform squash"
+    );
+    let bin = tempfile::tempdir().unwrap();
+    let gh = bin.path().join("gh");
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\necho \"token=$GH_TOKEN\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let sh = |token: Option<&str>| {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.args(["-c", &command])
+            .current_dir(path)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.path().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("REQUEST_FILE", request.strip_prefix(path).unwrap())
+            .env_remove("PORTOLAN_FORCE_MERGE_TOKEN");
+        if let Some(token) = token {
+            cmd.env("PORTOLAN_FORCE_MERGE_TOKEN", token);
+        }
+        cmd.output().unwrap()
+    };
+
+    let output = sh(None);
+    assert_eq!(output.status.code(), Some(78), "{}", text(&output));
+    assert!(
+        text(&output).contains("PORTOLAN_FORCE_MERGE_TOKEN is not set, so nothing was merged"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        !text(&output).contains("arg="),
+        "gh must not run: {}",
+        text(&output)
+    );
+
+    let output = sh(Some("t0ken"));
+    assert!(output.status.success(), "{}", text(&output));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("token=t0ken"), "{out}");
+    assert!(
+        out.contains("arg=pr\narg=merge\narg=123\narg=--repo\narg=acme/platform\narg=--admin\narg=--squash\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn force_merge_targets_the_services_own_repository() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let entity = read(path, "catalog/Component/cart.yaml").replace(
+        "  app: cart\n",
+        "  app: cart\n  repository: https://github.com/acme/cart.git\n",
+    );
+    std::fs::write(path.join("catalog/Component/cart.yaml"), entity).unwrap();
+    git(path, &["commit", "-qam", "cart has its own repository"]);
+    let output = run(
+        path,
+        &[&["force-merge", "cart", "--dry-run"][..], FORCE_MERGE].concat(),
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let diff = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        diff.contains("+run: sh platform/runbooks/force-merge.sh 123 acme/cart merge\n")
+            && diff.contains("+pull_request: https://github.com/acme/cart/pull/123\n"),
+        "{diff}"
+    );
+}
