@@ -302,10 +302,10 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
     // What the document must say afterwards; a surgical edit that says anything else
     // (yamlpatch leaves number-like strings unquoted inside flow mappings) is redone
     // by replacing the whole parent collection, and refused if that is wrong too.
-    let mut expected = current.clone();
-    apply_json_op(&mut expected, op, &segments)?;
+    let mut wanted = current.clone();
+    apply_json_op(&mut wanted, op, &segments)?;
     // An emptied block collection reads back as null (`annotations:`): the same.
-    let expected = empty_as_null(expected);
+    let expected = empty_as_null(wanted.clone());
     let says = |text: &str| {
         let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Yaml);
         parsed.errors.is_empty()
@@ -322,9 +322,38 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
             return first;
         }
     }
-    if let Some(new_parent) = lookup(&expected, &parent).filter(|_| !parent.is_empty()) {
-        if let Some(whole) = rewrite_flow(document, &parent, new_parent) {
-            if says(&whole) {
+    // Then the parent flow collection, then (a whole list or mapping replaced) the
+    // node itself, rewritten as JSON flow.
+    let mut rewrites = Vec::new();
+    if !parent.is_empty() {
+        rewrites.push((parent.as_slice(), true));
+    }
+    if exists {
+        rewrites.push((segments.as_slice(), false));
+    }
+    for (at, only_flow) in rewrites {
+        let rewritten = lookup(&wanted, at).and_then(|v| rewrite_node(document, at, v, only_flow));
+        if let Some(whole) = rewritten.filter(|w| says(w)) {
+            return Ok(whole);
+        }
+    }
+    // Last, a new node: added with a plain placeholder, then rewritten.
+    if let Op::Add { path, value } = op {
+        if !value.is_string() {
+            let placeholder = Op::Add {
+                path: path.clone(),
+                value: Value::String("portolan-placeholder".into()),
+            };
+            let mut at = segments.clone();
+            if let (Some(last @ Segment::Append), Some(Value::Array(items))) =
+                (at.last_mut(), lookup(&current, &parent))
+            {
+                *last = Segment::Index(items.len());
+            }
+            let rewritten = apply_one(document, &placeholder)
+                .ok()
+                .and_then(|added| rewrite_node(&added, &at, value, false));
+            if let Some(whole) = rewritten.filter(|w| says(w)) {
                 return Ok(whole);
             }
         }
@@ -347,14 +376,15 @@ fn empty_as_null(value: Value) -> Value {
     }
 }
 
-/// The flow collection (`{…}` or `[…]`) at `parent` rewritten whole as JSON — which
-/// is YAML flow style with every string quoted, so no value changes type.
-fn rewrite_flow(document: &str, parent: &[Segment], value: &Value) -> Option<String> {
+/// The node at `at` rewritten whole as JSON — which is YAML flow style with every
+/// string quoted, so no value changes type. `only_flow`: only a node already in flow
+/// style (`{…}` or `[…]`).
+fn rewrite_node(document: &str, at: &[Segment], value: &Value, only_flow: bool) -> Option<String> {
     let doc = yamlpath::Document::new(document.to_owned()).ok()?;
-    let feature = doc.query_exact(&route(parent)).ok().flatten()?;
+    let feature = doc.query_exact(&route(at)).ok().flatten()?;
     let (start, end) = feature.location.byte_span;
     let node = document.get(start..end)?;
-    if !(node.starts_with('{') || node.starts_with('[')) {
+    if only_flow && !(node.starts_with('{') || node.starts_with('[')) {
         return None;
     }
     let json = serde_json::to_string(value).ok()?;
@@ -515,6 +545,44 @@ mod tests {
     use serde_json::json;
 
     const DEPLOYMENT: &str = "# the cart service\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart # keep me\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: cart:1 # pinned\n          env:\n            - name: A\n              value: \"1\"\n";
+
+    /// A whole list replaced, and a list added then appended to: yamlpatch fails or
+    /// writes flow style; the result still says exactly what the operations say.
+    #[test]
+    fn whole_lists_are_replaced_and_new_lists_grow() {
+        let text = "# args\nspec:\n  args: # keep\n    - --a\n    - --b\n  name: x\n";
+        let op = Op::Replace {
+            path: "/spec/args".into(),
+            value: json!(["--c", "1"]),
+        };
+        let out = apply(text, &Select::Only, &[op]).unwrap();
+        let parsed = parse_bytes(out.as_bytes().to_vec(), Format::Yaml);
+        assert_eq!(
+            parsed.documents[0].value,
+            json!({"spec": {"args": ["--c", "1"], "name": "x"}}),
+            "{out}"
+        );
+        assert!(
+            out.contains("# keep") && out.starts_with("# args\n"),
+            "{out}"
+        );
+
+        let add = Op::Add {
+            path: "/spec/ports".into(),
+            value: json!(["80"]),
+        };
+        let append = Op::Add {
+            path: "/spec/ports/-".into(),
+            value: json!("443"),
+        };
+        let out = apply(text, &Select::Only, &[add, append]).unwrap();
+        let parsed = parse_bytes(out.as_bytes().to_vec(), Format::Yaml);
+        assert_eq!(
+            parsed.documents[0].value["spec"]["ports"],
+            json!(["80", "443"]),
+            "{out}"
+        );
+    }
 
     /// Inside a flow mapping yamlpatch writes `b: 250` for the string "250": the
     /// check against the expected value catches it and the collection is rewritten.
