@@ -316,6 +316,13 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
                 .map(|d| empty_as_null(d.value))
                 == Some(expected.clone())
     };
+    // A new key holding a list or a mapping goes in block style, as the file around it
+    // is written (yamlpatch would write it in flow style).
+    if let (Op::Add { value, .. }, Segment::Key(key), false) = (op, &last, exists) {
+        if let Some(added) = add_block_key(document, &parent, key, value).filter(|t| says(t)) {
+            return Ok(added);
+        }
+    }
     let first = yaml_patch(document, target, operation);
     if let Ok(patched) = &first {
         if says(patched) {
@@ -374,6 +381,71 @@ fn empty_as_null(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(empty_as_null).collect()),
         other => other,
     }
+}
+
+/// `key: value` added as the last entry of the block mapping at `parent`, the value
+/// (a non-empty list or mapping) in block style, indented two more than the keys.
+fn add_block_key(document: &str, parent: &[Segment], key: &str, value: &Value) -> Option<String> {
+    let container = matches!(value, Value::Array(a) if !a.is_empty())
+        || matches!(value, Value::Object(o) if !o.is_empty());
+    if !container {
+        return None;
+    }
+    let (start, end) = if parent.is_empty() {
+        let start = document
+            .split_inclusive('\n')
+            .scan(0, |offset, line| {
+                let at = *offset;
+                *offset += line.len();
+                Some((at, line))
+            })
+            .find(|(_, line)| {
+                let t = line.trim();
+                !(t.is_empty() || t.starts_with('#') || t.starts_with("---"))
+            })
+            .map(|(at, _)| at)?;
+        (start, document.trim_end().len())
+    } else {
+        let doc = yamlpath::Document::new(document.to_owned()).ok()?;
+        let feature = doc.query_exact(&route(parent)).ok().flatten()?;
+        feature.location.byte_span
+    };
+    let node = document.get(start..end)?;
+    if node.starts_with('{') || node.starts_with('[') || node.trim().is_empty() {
+        return None;
+    }
+    let end = start + node.trim_end().len();
+    let line_start = document[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = start - line_start;
+    if !document[line_start..start].chars().all(|c| c == ' ') {
+        return None;
+    }
+    let plain = key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && key.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let key_text = if plain {
+        key.to_owned()
+    } else {
+        serde_json::to_string(key).ok()?
+    };
+    let block = yaml_serde::to_string(value).ok()?;
+    let pad = " ".repeat(indent + 2);
+    let body: String = block
+        .trim_end()
+        .lines()
+        .map(|line| format!("\n{pad}{line}"))
+        .collect();
+    // After the line the mapping ends on, so a comment at its end stays there.
+    let insert_at = document[end..]
+        .find('\n')
+        .map_or(document.len(), |i| end + i);
+    Some(format!(
+        "{}\n{}{key_text}:{body}{}",
+        &document[..insert_at],
+        " ".repeat(indent),
+        &document[insert_at..]
+    ))
 }
 
 /// The node at `at` rewritten whole as JSON — which is YAML flow style with every
@@ -582,6 +654,25 @@ mod tests {
             json!(["80", "443"]),
             "{out}"
         );
+        assert!(
+            out.ends_with("  name: x\n  ports:\n    - '80'\n    - '443'\n"),
+            "{out}"
+        );
+        let deep = Op::Add {
+            path: "/spec/env".into(),
+            value: json!({"A": "1", "list": [{"k": true}]}),
+        };
+        let out = apply(text, &Select::Only, &[deep]).unwrap();
+        assert!(
+            out.ends_with("  name: x\n  env:\n    A: '1'\n    list:\n    - k: true\n"),
+            "{out}"
+        );
+        let top = Op::Add {
+            path: "/extra".into(),
+            value: json!(["a"]),
+        };
+        let out = apply("a: 1 # c\n", &Select::Only, &[top]).unwrap();
+        assert_eq!(out, "a: 1 # c\nextra:\n  - a\n");
     }
 
     /// Inside a flow mapping yamlpatch writes `b: 250` for the string "250": the

@@ -951,3 +951,60 @@ fn create_model() {
         ],
     );
 }
+
+/// Behind a canary the Rollout runs the pods, so a new autoscaler scales the Rollout.
+#[test]
+fn set_autoscaling_behind_a_rollout_scales_the_rollout() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let output = run(path, &["canary", "Component/cart", "--set", "env=prod"]);
+    assert!(output.status.success(), "{}", text(&output));
+    git(path, &["add", "-A"]);
+    git(path, &["commit", "-qm", "canary"]);
+    let output = run(
+        path,
+        &[
+            "set-autoscaling",
+            "Component/cart",
+            "--set",
+            "env=prod",
+            "--set",
+            "min=2",
+            "--set",
+            "max=6",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let hpa = std::fs::read_to_string(path.join("apps/cart/envs/prod/hpa.yaml")).unwrap();
+    assert!(
+        hpa.contains("apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    name: cart"),
+        "{hpa}"
+    );
+    let validate = portolan()
+        .args(["validate", "--strict"])
+        .current_dir(path)
+        .output()
+        .unwrap();
+    assert!(validate.status.success(), "{}", text(&validate));
+}
+
+/// Every built-in template has its snapshot here, or its own tests elsewhere: a new
+/// template without one fails this test.
+#[test]
+fn every_built_in_template_is_tested() {
+    // Tested on their own: `service`, `register` and `platform` in templates.rs (the
+    // generated services' own tests included), `env-gc` through `portolan env gc` here.
+    let elsewhere = ["env-gc", "platform", "register", "service"];
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(repo_dir().join("templates")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let snapshot = repo_dir().join(format!("tests/snapshots/day2/{name}.diff"));
+        if !elsewhere.contains(&name.as_str()) && !snapshot.exists() {
+            missing.push(name);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "built-in templates without a snapshot test: {missing:?}"
+    );
+}

@@ -12,7 +12,7 @@
 # list) makes a token with "Pull requests: write" and "Contents: write" on the
 # repositories whose pull requests may be forced, the platform team stores it as the
 # secret PORTOLAN_FORCE_MERGE_TOKEN, and the `env:` of the "Run the new requests" step of
-# .github/workflows/portolan-requests.yaml passes it:
+# .github/workflows/portolan-requests.yaml passes it (`portolan init` writes that line):
 #   PORTOLAN_FORCE_MERGE_TOKEN: ${{ secrets.PORTOLAN_FORCE_MERGE_TOKEN }}
 set -eu
 
