@@ -422,16 +422,6 @@ impl<'g, 'a> Deriver<'g, 'a> {
         {
             return Err("its `query` is a Port search-rule query, which is evaluated by Port's search service; it is not computed offline".into());
         }
-        if def
-            .get("pathFilter")
-            .and_then(Value::as_array)
-            .is_some_and(|p| !p.is_empty())
-        {
-            return Err(
-                "its `pathFilter` is not computed offline; without it every relation path counts"
-                    .into(),
-            );
-        }
         let Some(target) = def
             .get("target")
             .and_then(Value::as_str)
@@ -439,7 +429,14 @@ impl<'g, 'a> Deriver<'g, 'a> {
         else {
             return Err("its `target` names no blueprint".into());
         };
-        let related = self.related(i, target);
+        let related = match def
+            .get("pathFilter")
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty())
+        {
+            Some(filters) => self.along_paths(i, bp, target, filters)?,
+            None => self.related(i, target),
+        };
         let time_based = |averaged: &str| {
             let over = text(&spec, "measureTimeBy").unwrap_or_else(|| "$createdAt".into());
             let per = text(&spec, "averageOf").unwrap_or_else(|| "day".into());
@@ -479,6 +476,71 @@ impl<'g, 'a> Deriver<'g, 'a> {
                 "`{func}` by `{by}` is not one of Port's aggregations (count or average of entities; sum, min, max, average or median of a property)"
             )),
         }
+    }
+
+    /// The entities of blueprint `target` that Port's `pathFilter` keeps: reached from
+    /// `i` (blueprint `bp`) along each `path` of relation identifiers followed forwards,
+    /// or — with `fromBlueprint` the target — entities whose `path` leads to `i`, found
+    /// by following it backwards. Each once, in the order found.
+    fn along_paths(
+        &self,
+        i: usize,
+        bp: usize,
+        target: usize,
+        filters: &[Value],
+    ) -> Result<Vec<usize>, String> {
+        let catalog = self.graph.catalog;
+        let mut found = Vec::new();
+        let mut counted = HashSet::new();
+        for filter in filters {
+            let path: Vec<&str> = filter
+                .get("path")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().filter_map(Value::as_str).collect())
+                .filter(|p: &Vec<&str>| !p.is_empty())
+                .ok_or("each `pathFilter` item needs `path`, a list of relation identifiers")?;
+            let from = filter.get("fromBlueprint").and_then(Value::as_str);
+            let forwards = match from {
+                None => true,
+                Some(b) if catalog.blueprints.index_of(b) == Some(bp) && bp != target => true,
+                Some(b) if catalog.blueprints.index_of(b) == Some(target) => false,
+                Some(b) => return Err(format!("its `pathFilter` starts from `{b}`, which is neither this blueprint nor the target")),
+            };
+            let mut frontier = vec![i];
+            let steps: Box<dyn Iterator<Item = &&str>> = if forwards {
+                Box::new(path.iter())
+            } else {
+                Box::new(path.iter().rev())
+            };
+            for relation in steps {
+                let mut next = Vec::new();
+                let mut seen = HashSet::new();
+                for &e in &frontier {
+                    let reached: Vec<usize> = if forwards {
+                        self.graph.outgoing[e]
+                            .iter()
+                            .filter(|o| o.relation == *relation)
+                            .filter_map(|o| o.entity)
+                            .collect()
+                    } else {
+                        self.graph
+                            .incoming(e)
+                            .iter()
+                            .filter(|n| n.relation == *relation)
+                            .map(|n| n.source)
+                            .collect()
+                    };
+                    next.extend(reached.into_iter().filter(|n| seen.insert(*n)));
+                }
+                frontier = next;
+            }
+            for e in frontier {
+                if catalog.entities[e].blueprint == Some(target) && e != i && counted.insert(e) {
+                    found.push(e);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The entities of blueprint `target` related to `i` in any direction, as Port's

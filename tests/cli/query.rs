@@ -68,6 +68,8 @@ fn derived_fixture() -> tempfile::TempDir {
             "calculationProperties": {"slug": {"type": "string", "calculation": ".identifier | ascii_downcase"}},
             "aggregationProperties": {
                 "systems": count("System"),
+                "componentsBySystem": {"target": "Component", "pathFilter": [{"path": ["system", "domain"], "fromBlueprint": "Component"}],
+                    "calculationSpec": {"calculationBy": "entities", "func": "count"}},
                 "paymentSystems": {"target": "System", "query": {"combinator": "and", "rules": [{"property": "$title", "operator": "contains", "value": "Pay"}]},
                     "calculationSpec": {"calculationBy": "entities", "func": "count"}}
             }
@@ -79,7 +81,11 @@ fn derived_fixture() -> tempfile::TempDir {
         json!({
             "mirrorProperties": {"domainTitle": {"path": "domain.$title"}},
             "calculationProperties": {"label": {"type": "string", "calculation": "\"\\(.title) (\\(.properties.domainTitle))\""}},
-            "aggregationProperties": {"components": count("Component")}
+            "aggregationProperties": {
+                "components": count("Component"),
+                "ownComponents": {"target": "Component", "pathFilter": [{"path": ["system"], "fromBlueprint": "Component"}],
+                    "calculationSpec": {"calculationBy": "entities", "func": "count"}}
+            }
         }),
     );
     extend(
@@ -88,7 +94,11 @@ fn derived_fixture() -> tempfile::TempDir {
         json!({
             "mirrorProperties": {"domain": {"path": "system.domain.$identifier"}},
             "calculationProperties": {"summary": {"type": "string", "calculation": ".properties.domain + \"/\" + .identifier"}},
-            "aggregationProperties": {"monthlyCost": {"target": "Resource", "calculationSpec": {"calculationBy": "property", "func": "sum", "property": "cost"}}}
+            "aggregationProperties": {
+                "monthlyCost": {"target": "Resource", "calculationSpec": {"calculationBy": "property", "func": "sum", "property": "cost"}},
+                "ownCost": {"target": "Resource", "pathFilter": [{"path": ["resources"]}],
+                    "calculationSpec": {"calculationBy": "property", "func": "sum", "property": "cost"}}
+            }
         }),
     );
     extend(
@@ -177,6 +187,22 @@ fn aggregation_properties_summarise_related_entities() {
         0
     );
     assert_eq!(properties(root, "Resource/cart-sql-sb")["users"], 2);
+}
+
+/// `pathFilter` keeps only what one relation path reaches: forwards from the entity,
+/// or (with `fromBlueprint` the target) backwards, hop by hop.
+#[test]
+fn aggregation_path_filters_follow_only_their_path() {
+    let dir = derived_fixture();
+    let root = dir.path();
+    // Not ProductsService, which reaches Cart only through the API it consumes.
+    assert_eq!(properties(root, "System/Cart")["ownComponents"], 3);
+    assert_eq!(properties(root, "System/Products")["ownComponents"], 1);
+    // Two hops: components whose system belongs to the domain.
+    assert_eq!(properties(root, "Domain/Orders")["componentsBySystem"], 4);
+    // Forwards: the database the service names itself, not the one behind an API.
+    assert_eq!(properties(root, "Component/CartService")["ownCost"], 25);
+    assert_eq!(properties(root, "Component/ProductsService")["ownCost"], 0);
 }
 
 #[test]
