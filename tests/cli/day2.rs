@@ -82,6 +82,16 @@ pub(crate) fn run(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `portolan validate --strict` passes on `dir`; `what` names the case when not.
+pub(crate) fn assert_valid(dir: &Path, what: &str) {
+    let validate = portolan()
+        .args(["validate", "--strict", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(validate.status.success(), "{what}: {}", text(&validate));
+}
+
 /// Comment lines of a file.
 pub(crate) fn comments(text: &str) -> Vec<String> {
     text.lines()
@@ -173,12 +183,7 @@ fn check_any(template: &str, entity: Option<&str>, args: &[&str], setup: &dyn Fn
             );
         }
     }
-    let validate = portolan()
-        .args(["validate", "--strict", "--format", "json"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(validate.status.success(), "{template}: {}", text(&validate));
+    assert_valid(dir.path(), template);
 }
 
 #[test]
@@ -610,12 +615,7 @@ fn env_gc_removes_exactly_the_environments_expired_at_now() {
     assert!(!dir.path().join("apps/dev-envs/alice").exists());
     assert!(dir.path().join("catalog/Environment/bob.yaml").exists());
     assert!(dir.path().join("argocd/apps/dev-bob.yaml").exists());
-    let validate = portolan()
-        .args(["validate", "--strict"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(validate.status.success(), "{}", text(&validate));
+    assert_valid(dir.path(), "after gc");
 }
 
 #[test]
@@ -980,12 +980,7 @@ fn set_autoscaling_behind_a_rollout_scales_the_rollout() {
         hpa.contains("apiVersion: argoproj.io/v1alpha1\n    kind: Rollout\n    name: cart"),
         "{hpa}"
     );
-    let validate = portolan()
-        .args(["validate", "--strict"])
-        .current_dir(path)
-        .output()
-        .unwrap();
-    assert!(validate.status.success(), "{}", text(&validate));
+    assert_valid(path, "autoscaling behind a rollout");
 }
 
 /// Every built-in template has its snapshot here, or its own tests elsewhere: a new

@@ -4,7 +4,7 @@
 //! `tests/snapshots/day2/`), a result that validates strictly, comments that survive in
 //! the files it touches, and failures that say why and write nothing.
 
-use crate::day2::{check_on, comments, run, scaffolded, NOW};
+use crate::day2::{assert_valid, check_on, comments, run, scaffolded, NOW};
 use crate::util::{git, portolan, repo_dir, text, write};
 use std::path::Path;
 
@@ -37,15 +37,6 @@ fn snapshot(name: &str, diff: &str) {
         )
     });
     assert_eq!(diff, expected, "{name}: the diff changed");
-}
-
-fn assert_valid(dir: &Path, what: &str) {
-    let validate = portolan()
-        .args(["validate", "--strict", "--format", "json"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(validate.status.success(), "{what}: {}", text(&validate));
 }
 
 /// The files a `--dry-run` diff modifies (`~`), with their current text.

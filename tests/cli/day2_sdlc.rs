@@ -3,22 +3,12 @@
 //! `tests/snapshots/day2/`), a result that validates strictly, comments that survive; plus
 //! the paths a snapshot does not show (a re-run, a switch, a refusal).
 
-use crate::day2::{check, run, scaffolded};
-use crate::util::{git, portolan, repo_dir, text};
+use crate::day2::{assert_valid, check, run, scaffolded};
+use crate::util::{git, repo_dir, text};
 use std::path::Path;
 
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// `portolan validate --strict` passes.
-fn valid(dir: &Path) {
-    let output = portolan()
-        .args(["validate", "--strict"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", text(&output));
 }
 
 /// Run a template that must succeed, and commit what it wrote.
@@ -92,7 +82,7 @@ fn rollouts_switch_strategy_and_keep_one_of_everything() {
         application,
         "the Application is set up once"
     );
-    valid(path);
+    assert_valid(path, "blue-green after canary");
 
     // blue-green → canary with other steps: the preview Service goes.
     applied(
@@ -119,7 +109,7 @@ fn rollouts_switch_strategy_and_keep_one_of_everything() {
         .exists());
     assert!(!read(path, &format!("{overlay}/kustomization.yaml")).contains("preview"));
     assert_eq!(read(path, "argocd/apps/cart-prod.yaml"), application);
-    valid(path);
+    assert_valid(path, "canary after blue-green");
     // The other environment is untouched.
     assert!(!path.join("apps/cart/envs/dev/rollout.yaml").exists());
 }
@@ -147,7 +137,7 @@ fn a_rollout_takes_over_the_autoscaler_of_its_environment() {
         hpa.contains("apiVersion: argoproj.io/v1alpha1") && hpa.contains("kind: Rollout"),
         "{hpa}"
     );
-    valid(path);
+    assert_valid(path, "a rollout over an autoscaler");
 }
 
 #[test]
@@ -250,7 +240,7 @@ fn add_resource_environment_by_environment() {
         &[&["add-resource", "cart", "--set", "env=prod"][..], &topic].concat(),
     );
     assert_eq!(read(path, "catalog/Component/cart.yaml"), catalog);
-    valid(path);
+    assert_valid(path, "resources per environment");
 
     // modify-resource finds the claim.
     applied(
