@@ -69,7 +69,11 @@ impl Files {
     }
 
     pub fn exists(&self, path: &str) -> bool {
-        let path = path.trim_start_matches("./");
+        // Only inside the platform folder: `..`, absolute paths and `.git` are absent.
+        let Ok(path) = crate::changeset::safe_path(path) else {
+            return false;
+        };
+        let path = path.as_str();
         let planned = self
             .planned
             .lock()
@@ -80,7 +84,8 @@ impl Files {
 
     /// A file's bytes as the run sees them.
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
-        let path = path.trim_start_matches("./");
+        let path = crate::changeset::safe_path(path).ok()?;
+        let path = path.as_str();
         if let Some(planned) = self.planned.lock().ok().and_then(|p| p.get(path).cloned()) {
             return planned;
         }
@@ -226,6 +231,19 @@ pub fn environment() -> Environment<'static> {
         },
     );
     env.add_filter("regex_escape", |text: String| regex::escape(&text));
+    // `{{ value | shell_quote }}`: one word for `sh`, whatever the value holds — for
+    // request commands built from what files say.
+    env.add_filter("shell_quote", |text: String| {
+        if !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+        {
+            text
+        } else {
+            format!("'{}'", text.replace('\'', "'\\''"))
+        }
+    });
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()
@@ -395,6 +413,26 @@ mod tests {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         Engine::new(variables, Arc::new(catalog), Files::new(source))
+    }
+
+    #[test]
+    fn shell_quote_makes_one_word_and_paths_stay_inside() {
+        let e = engine(json!({"v": "a b'; rm -rf /", "w": "ns/secret-1"}));
+        assert_eq!(
+            e.render("{{ v | shell_quote }}").unwrap(),
+            "'a b'\\''; rm -rf /'"
+        );
+        assert_eq!(e.render("{{ w | shell_quote }}").unwrap(), "ns/secret-1");
+        assert_eq!(e.render("{{ '' | shell_quote }}").unwrap(), "''");
+        assert_eq!(
+            e.render("{{ read_text('../etc/passwd') is none }}")
+                .unwrap(),
+            "True"
+        );
+        assert_eq!(
+            e.render("{{ file_exists('/etc/passwd') }}").unwrap(),
+            "False"
+        );
     }
 
     #[test]

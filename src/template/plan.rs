@@ -565,6 +565,13 @@ impl StepRun<'_> {
                 if rev.is_empty() {
                     return Ok(());
                 }
+                // `HEAD` is the commit the plan reads: with --pr the fetched base, not
+                // the local checkout.
+                let rev = match rev.strip_prefix("HEAD") {
+                    Some(rest) => format!("{}{rest}", history.commit),
+                    None => rev.to_owned(),
+                };
+                let rev = rev.as_str();
                 history.repo.resolve_commit(rev).map_err(|e| {
                     let hint = undo_hint(&e);
                     (e.to_string(), hint)
@@ -610,6 +617,16 @@ impl StepRun<'_> {
                 let hint = undo_hint(&e);
                 (e.to_string(), hint)
             })?;
+        // A request comes back only as a new request: reverting the requests
+        // workflow's own commit must not run its commands a second time.
+        if let Some((path, _)) = reverted.iter().find(|(path, content)| {
+            path.starts_with("requests/") && content.is_some() && !self.known_files.exists(path)
+        }) {
+            return Err((
+                format!("the revert would bring back `{path}`, a request the requests workflow already ran: merged, it would run again"),
+                "run the request's template again if its work must be repeated; revert the other files of that commit by hand".into(),
+            ));
+        }
         for (path, content) in reverted {
             match content {
                 Some(content) => self.write(&path, content, true)?,

@@ -1003,3 +1003,115 @@ fn every_built_in_template_is_tested() {
         "built-in templates without a snapshot test: {missing:?}"
     );
 }
+
+/// Spaces around the operator and CRLF line ends are upgraded in place; a range for
+/// pip, a Go version without `v`, and a Go module that is also replaced are refused.
+#[test]
+fn upgrade_package_edge_cases() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let upgrade = |package: &str, version: &str| {
+        run(
+            path,
+            &[
+                "upgrade-package",
+                "Component/cart",
+                "--set",
+                &format!("package={package}"),
+                "--set",
+                &format!("version={version}"),
+            ],
+        )
+    };
+    write(
+        path,
+        "services/cart/requirements.txt",
+        b"Django >= 4.2\r\nrequests==2.31.0\r\n",
+    );
+    git(path, &["add", "-A"]);
+    git(path, &["commit", "-qm", "pip"]);
+    let output = upgrade("Django", "5.0.1");
+    assert!(output.status.success(), "{}", text(&output));
+    assert_eq!(
+        std::fs::read(path.join("services/cart/requirements.txt")).unwrap(),
+        b"Django==5.0.1\r\nrequests==2.31.0\r\n"
+    );
+    git(path, &["checkout", "-q", "--", "."]);
+    let output = upgrade("requests", "^2.1");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("pins an exact version"),
+        "{}",
+        text(&output)
+    );
+
+    git(path, &["rm", "-q", "services/cart/requirements.txt"]);
+    write(path, "services/cart/go.mod", b"module x\n\nrequire github.com/acme/lib v1.2.0\n\nreplace (\n\tgithub.com/acme/lib v1.2.0 => ../lib\n)\n");
+    git(path, &["add", "-A"]);
+    git(path, &["commit", "-qm", "go"]);
+    let output = upgrade("github.com/acme/lib", "v1.4.0");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("also replaces or excludes"),
+        "{}",
+        text(&output)
+    );
+    let output = upgrade("github.com/acme/lib", "1.4.0");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output).contains("look like v1.4.0"),
+        "{}",
+        text(&output)
+    );
+}
+
+/// Reverting the requests workflow's commit would bring a request back, and merging
+/// that would run it again: refused.
+#[test]
+fn a_revert_never_brings_back_a_request_that_ran() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let output = run(
+        path,
+        &[
+            "run-runbook",
+            "Component/cart",
+            "--set",
+            "runbook=restart",
+            "--set",
+            "env=prod",
+            "--set",
+            "reason=incident 7",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    git(path, &["add", "-A"]);
+    git(path, &["commit", "-qm", "Restart cart (#3)"]);
+    // What the requests workflow commits after running it.
+    git(path, &["rm", "-q", "-r", "requests"]);
+    write(
+        path,
+        ".portolan/requests/run-runbook/outcome.yaml",
+        b"status: done\n",
+    );
+    git(path, &["add", "-A"]);
+    git(path, &["commit", "-qm", "Ran the requests of 1234567"]);
+    let output = run(
+        path,
+        &[
+            "revert",
+            "Component/cart",
+            "--set",
+            "commit=HEAD",
+            "--set",
+            "reason=undo",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("a request the requests workflow already ran"),
+        "{}",
+        text(&output)
+    );
+    assert!(!path.join("requests").exists());
+}

@@ -40,9 +40,12 @@ conf=${3:-$(from_request --json '.with.conf // {}')}
 [ -n "$conf" ] || conf='{}'
 case $conf in '{'*'}') ;; *) fail 64 "the conf must be a JSON object, not \`$conf\`" ;; esac
 run_key=$(from_request .run_key)
+# The run key names the inputs; the request time tells a repeated request from a replay
+# of the same one, which Airflow refuses (the same dag_run_id).
+requested_at=$(from_request .requested_at | tr -cd '0-9')
 if [ -n "$run_key" ]; then
   matches "$run_key" '^[0-9a-f]{8}$' || fail 64 "\`$run_key\` is not a request's run key"
-  run_id="portolan-$run_key"
+  run_id="portolan-$run_key${requested_at:+-$requested_at}"
 else
   run_id="portolan-$(date -u +%Y%m%dT%H%M%SZ)"
 fi
