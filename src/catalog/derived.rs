@@ -496,8 +496,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
             let path: Vec<&str> = filter
                 .get("path")
                 .and_then(Value::as_array)
-                .map(|p| p.iter().filter_map(Value::as_str).collect())
-                .filter(|p: &Vec<&str>| !p.is_empty())
+                .and_then(|p| p.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+                .filter(|p| !p.is_empty())
                 .ok_or("each `pathFilter` item needs `path`, a list of relation identifiers")?;
             let from = filter.get("fromBlueprint").and_then(Value::as_str);
             let forwards = match from {

@@ -132,8 +132,9 @@ fn render(value: &Value, indent: usize) -> String {
 /// Insert `entry` as the last item of the container spanning `container` (which opens
 /// with `open`).
 fn insert_last(text: &str, container: Range<usize>, entry: &str, open: u8) -> Option<String> {
-    let body = &text[container.clone()];
-    if body.as_bytes().first() != Some(&open) {
+    let body = text.get(container.clone())?;
+    let close_byte = if open == b'{' { b'}' } else { b']' };
+    if body.as_bytes().first() != Some(&open) || body.as_bytes().last() != Some(&close_byte) {
         return None;
     }
     let close = container.end.checked_sub(1)?;
