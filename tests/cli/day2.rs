@@ -92,6 +92,31 @@ pub(crate) fn assert_valid(dir: &Path, what: &str) {
     assert!(validate.status.success(), "{what}: {}", text(&validate));
 }
 
+/// Run a template that must succeed, and commit what it wrote.
+pub(crate) fn applied(dir: &Path, args: &[&str]) {
+    let output = run(dir, args);
+    assert!(output.status.success(), "{args:?}: {}", text(&output));
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "applied"]);
+}
+
+/// Run a template that must be refused: exit 2, a message that says `expected`, and
+/// nothing written.
+pub(crate) fn refused(dir: &Path, args: &[&str], expected: &str) {
+    let output = run(dir, args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
+    assert!(
+        text(&output).contains(expected),
+        "{args:?}: expected `{expected}` in {}",
+        text(&output)
+    );
+    let status = git(dir, &["status", "--porcelain"]);
+    assert!(
+        status.is_empty(),
+        "{args:?}: nothing written, and: {status}"
+    );
+}
+
 /// Comment lines of a file.
 pub(crate) fn comments(text: &str) -> Vec<String> {
     text.lines()
@@ -957,10 +982,7 @@ fn create_model() {
 fn set_autoscaling_behind_a_rollout_scales_the_rollout() {
     let dir = scaffolded();
     let path = dir.path();
-    let output = run(path, &["canary", "Component/cart", "--set", "env=prod"]);
-    assert!(output.status.success(), "{}", text(&output));
-    git(path, &["add", "-A"]);
-    git(path, &["commit", "-qm", "canary"]);
+    applied(path, &["canary", "Component/cart", "--set", "env=prod"]);
     let output = run(
         path,
         &[

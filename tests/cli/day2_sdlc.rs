@@ -3,37 +3,12 @@
 //! `tests/snapshots/day2/`), a result that validates strictly, comments that survive; plus
 //! the paths a snapshot does not show (a re-run, a switch, a refusal).
 
-use crate::day2::{assert_valid, check, run, scaffolded};
+use crate::day2::{applied, assert_valid, check, refused, run, scaffolded};
 use crate::util::{git, repo_dir, text};
 use std::path::Path;
 
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Run a template that must succeed, and commit what it wrote.
-fn applied(dir: &Path, args: &[&str]) {
-    let output = run(dir, args);
-    assert!(output.status.success(), "{args:?}: {}", text(&output));
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-qm", "applied"]);
-}
-
-/// Run a template that must be refused: exit 2, a message that says `expected`, and
-/// nothing written.
-fn refused(dir: &Path, args: &[&str], expected: &str) {
-    let output = run(dir, args);
-    assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output));
-    assert!(
-        text(&output).contains(expected),
-        "{args:?}: expected `{expected}` in {}",
-        text(&output)
-    );
-    let status = git(dir, &["status", "--porcelain"]);
-    assert!(
-        status.is_empty(),
-        "{args:?}: nothing written, and: {status}"
-    );
 }
 
 #[test]
