@@ -239,7 +239,87 @@ pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> 
     ))
 }
 
+/// Strings that YAML 1.1 — what Kubernetes tools read (sigs.k8s.io/yaml) — takes for
+/// booleans when they are written bare: `value: on` would be `true` there.
+const YAML11_BOOLEANS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+    "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
+];
+
+/// One operation, with every string value YAML 1.1 would misread written quoted: the
+/// edit is made with unique stand-ins, which are then replaced by the quoted strings,
+/// and the result checked once more.
 fn apply_one(document: &str, op: &Op) -> Result<String, String> {
+    let mut stand_ins = Vec::new();
+    let masked = match op {
+        Op::Add { path, value } => Op::Add {
+            path: path.clone(),
+            value: mask_booleans(value, &mut stand_ins),
+        },
+        Op::Replace { path, value } => Op::Replace {
+            path: path.clone(),
+            value: mask_booleans(value, &mut stand_ins),
+        },
+        Op::Remove { .. } => op.clone(),
+    };
+    if stand_ins.is_empty() {
+        return apply_plain(document, op);
+    }
+    let mut out = apply_plain(document, &masked)?;
+    for (stand_in, original) in &stand_ins {
+        out = out
+            .replace(&format!("\"{stand_in}\""), &format!("\"{original}\""))
+            .replace(&format!("'{stand_in}'"), &format!("'{original}'"))
+            .replace(stand_in.as_str(), &format!("'{original}'"));
+    }
+    // The same check as every edit: the document says what the operation says.
+    let parsed = parse_bytes(out.as_bytes().to_vec(), Format::Yaml);
+    let current = parse_bytes(document.as_bytes().to_vec(), Format::Yaml)
+        .documents
+        .into_iter()
+        .next()
+        .map_or(Value::Null, |d| d.value);
+    let mut wanted = current.clone();
+    let segments = resolve(&current, op.path())?;
+    apply_json_op(&mut wanted, op, &segments)?;
+    if parsed.errors.is_empty()
+        && parsed
+            .documents
+            .into_iter()
+            .next()
+            .map(|d| empty_as_null(d.value))
+            == Some(empty_as_null(wanted))
+    {
+        Ok(out)
+    } else {
+        Err("portolan cannot make this edit without changing other values of the file".into())
+    }
+}
+
+fn mask_booleans(value: &Value, stand_ins: &mut Vec<(String, String)>) -> Value {
+    match value {
+        Value::String(text) if YAML11_BOOLEANS.contains(&text.as_str()) => {
+            let stand_in = format!(
+                "portolan-stand-in-{}-{}-end",
+                std::process::id(),
+                stand_ins.len()
+            );
+            stand_ins.push((stand_in.clone(), text.clone()));
+            Value::String(stand_in)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| mask_booleans(v, stand_ins)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), mask_booleans(v, stand_ins)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     let parsed = parse_bytes(document.as_bytes().to_vec(), Format::Yaml);
     if let Some(error) = parsed.errors.first() {
         return Err(format!("the file is not valid YAML: {}", error.message));
@@ -673,6 +753,34 @@ mod tests {
         };
         let out = apply("a: 1 # c\n", &Select::Only, &[top]).unwrap();
         assert_eq!(out, "a: 1 # c\nextra:\n  - a\n");
+    }
+
+    /// Kubernetes tools read YAML 1.1, where a bare `on` or `yes` is a boolean: such
+    /// strings are written quoted, wherever the edit puts them.
+    #[test]
+    fn yaml11_booleans_are_written_quoted() {
+        let text = "env: # vars\n  - name: A\n    value: x\n";
+        let ops = [
+            Op::Add {
+                path: "/env/-".into(),
+                value: json!({"name": "B", "value": "on"}),
+            },
+            Op::Replace {
+                path: "/env/0/value".into(),
+                value: json!("yes"),
+            },
+            Op::Add {
+                path: "/flags".into(),
+                value: json!(["off", "Y"]),
+            },
+        ];
+        let out = apply(text, &Select::Only, &ops).unwrap();
+        assert!(
+            out.contains("value: 'yes'") && out.contains("value: 'on'"),
+            "{out}"
+        );
+        assert!(out.contains("- 'off'") && out.contains("- 'Y'"), "{out}");
+        assert!(out.contains("# vars") && !out.contains("stand-in"), "{out}");
     }
 
     /// Inside a flow mapping yamlpatch writes `b: 250` for the string "250": the
