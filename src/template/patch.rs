@@ -273,27 +273,38 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
             .replace(stand_in.as_str(), &format!("'{original}'"));
     }
     // The same check as every edit: the document says what the operation says.
-    let parsed = parse_bytes(out.as_bytes().to_vec(), Format::Yaml);
+    if says(&out, &expected_after(document, op)?) {
+        Ok(out)
+    } else {
+        Err("portolan cannot make this edit without changing other values of the file".into())
+    }
+}
+
+/// The value of `document` once `op` is applied, emptied collections as null (an
+/// emptied block collection reads back as `key:`, which is the same).
+fn expected_after(document: &str, op: &Op) -> Result<Value, String> {
     let current = parse_bytes(document.as_bytes().to_vec(), Format::Yaml)
         .documents
         .into_iter()
         .next()
         .map_or(Value::Null, |d| d.value);
-    let mut wanted = current.clone();
     let segments = resolve(&current, op.path())?;
+    let mut wanted = current;
     apply_json_op(&mut wanted, op, &segments)?;
-    if parsed.errors.is_empty()
+    Ok(empty_as_null(wanted))
+}
+
+/// Whether `text` parses to `expected` (as [`expected_after`] gives it).
+fn says(text: &str, expected: &Value) -> bool {
+    let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Yaml);
+    parsed.errors.is_empty()
         && parsed
             .documents
             .into_iter()
             .next()
             .map(|d| empty_as_null(d.value))
-            == Some(empty_as_null(wanted))
-    {
-        Ok(out)
-    } else {
-        Err("portolan cannot make this edit without changing other values of the file".into())
-    }
+            .as_ref()
+            == Some(expected)
 }
 
 fn mask_booleans(value: &Value, stand_ins: &mut Vec<(String, String)>) -> Value {
@@ -351,8 +362,7 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
             (route(&segments), YamlOp::Remove)
         }
         Op::Add { value, .. } => match (parent_value, &last) {
-            (Value::Object(_), Segment::Key(key)) if exists => {
-                let _ = key;
+            (Value::Object(_), Segment::Key(_)) if exists => {
                 (route(&segments), YamlOp::Replace(yaml_value(value)?))
             }
             (Value::Object(_), Segment::Key(key)) => (
@@ -384,18 +394,8 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     // by replacing the whole parent collection, and refused if that is wrong too.
     let mut wanted = current.clone();
     apply_json_op(&mut wanted, op, &segments)?;
-    // An emptied block collection reads back as null (`annotations:`): the same.
     let expected = empty_as_null(wanted.clone());
-    let says = |text: &str| {
-        let parsed = parse_bytes(text.as_bytes().to_vec(), Format::Yaml);
-        parsed.errors.is_empty()
-            && parsed
-                .documents
-                .into_iter()
-                .next()
-                .map(|d| empty_as_null(d.value))
-                == Some(expected.clone())
-    };
+    let says = |text: &str| says(text, &expected);
     // A new key holding a list or a mapping goes in block style, as the file around it
     // is written (yamlpatch would write it in flow style).
     if let (Op::Add { value, .. }, Segment::Key(key), false) = (op, &last, exists) {

@@ -648,9 +648,8 @@ fn the_token_can_come_from_the_gh_command() {
     assert_eq!(p.remote_branches().len(), 2);
 }
 
-#[test]
-fn two_environment_variables_on_one_service_get_two_pull_requests() {
-    let p = Platform::new(false);
+/// A `checkout` service in the Cart system, committed and pushed to `main`.
+fn checkout_service(p: &Platform) {
     let output = p.portolan(&[
         "new",
         "service",
@@ -664,6 +663,12 @@ fn two_environment_variables_on_one_service_get_two_pull_requests() {
     git(p.dir(), &["add", "-A"]);
     git(p.dir(), &["commit", "-q", "-m", "checkout"]);
     git(p.dir(), &["push", "-q", "origin", "main"]);
+}
+
+#[test]
+fn two_environment_variables_on_one_service_get_two_pull_requests() {
+    let p = Platform::new(false);
+    checkout_service(&p);
     for (key, value) in [("LOG_LEVEL", "debug"), ("FEATURE_X", "on")] {
         let output = p.portolan(&[
             "run",
@@ -703,19 +708,7 @@ fn two_environment_variables_on_one_service_get_two_pull_requests() {
 #[test]
 fn a_merged_pull_request_is_reverted_in_a_pull_request() {
     let p = Platform::new(false);
-    let output = p.portolan(&[
-        "new",
-        "service",
-        "--no-input",
-        "--set",
-        "name=checkout",
-        "--set",
-        "system=Cart",
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    git(p.dir(), &["add", "-A"]);
-    git(p.dir(), &["commit", "-q", "-m", "checkout"]);
-    git(p.dir(), &["push", "-q", "origin", "main"]);
+    checkout_service(&p);
     let base = git(
         p.dir(),
         &["show", "HEAD:apps/checkout/base/deployment.yaml"],
