@@ -5,6 +5,7 @@
 
 mod git_snapshot;
 pub mod parse;
+mod simple_yaml;
 pub mod spans;
 pub mod strict;
 pub mod text;
