@@ -13,8 +13,12 @@
 
 use super::{Catalog, Entity};
 use crate::jq;
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+/// Entities per parallel task when the graph is built.
+const CHUNK: usize = 4096;
 
 /// One relation target an entity names, resolved when the target exists.
 #[derive(Debug, Clone, Copy)]
@@ -35,19 +39,27 @@ pub struct In<'a> {
 }
 
 /// The relation graph of a loaded catalog, forward and reverse, by entity index.
+///
+/// Both directions are stored flat (every edge in one list, each entity's a slice of
+/// it) rather than as a list or map per entity: 100k entities would otherwise mean
+/// 200k small allocations and a hash per edge, the better part of `impact`'s time.
 pub struct Graph<'a> {
     pub catalog: &'a Catalog,
-    /// Per entity, its relation targets in document order (dangling ones included).
-    pub outgoing: Vec<Vec<Out<'a>>>,
-    /// The reverse index: entity (its `(blueprint, identifier)`) → the edges naming it.
-    pub incoming: HashMap<usize, Vec<In<'a>>>,
+    /// Every relation target, entity by entity, each in document order (dangling ones
+    /// included); entity `i`'s are `outgoing[out_start[i]..out_start[i + 1]]`.
+    outgoing: Vec<Out<'a>>,
+    out_start: Vec<usize>,
+    /// The reverse index: the edges naming entity `i`, by source entity and document
+    /// order, are `incoming[in_start[i]..in_start[i + 1]]`.
+    incoming: Vec<In<'a>>,
+    in_start: Vec<usize>,
 }
 
 impl<'a> Graph<'a> {
     /// Resolve every link once and index the edges by target.
     pub fn new(catalog: &'a Catalog) -> Self {
         // Per blueprint: relation key → target blueprint index.
-        let targets: Vec<HashMap<&str, usize>> = catalog
+        let targets: Vec<HashMap<&str, usize, foldhash::fast::RandomState>> = catalog
             .blueprints
             .list
             .iter()
@@ -60,50 +72,91 @@ impl<'a> Graph<'a> {
                     .collect()
             })
             .collect();
-        let mut incoming: HashMap<usize, Vec<In<'a>>> = HashMap::new();
-        let mut outgoing = Vec::with_capacity(catalog.entities.len());
-        for (i, entity) in catalog.entities.iter().enumerate() {
-            let relations = entity.blueprint.and_then(|b| targets.get(b));
-            let outs: Vec<Out<'a>> = entity
-                .links
-                .iter()
-                .map(|link| {
-                    let blueprint = relations.and_then(|r| r.get(&*link.relation).copied());
-                    let target_entity = blueprint.and_then(|b| {
-                        catalog
-                            .by_blueprint
-                            .get(b)
-                            .and_then(|ids| ids.get(&*link.target))
-                            .copied()
-                    });
-                    Out {
-                        relation: &link.relation,
-                        blueprint,
-                        target: &link.target,
-                        entity: target_entity,
-                    }
-                })
-                .collect();
-            for out in &outs {
+        let entities = catalog.entities.len();
+        // Resolving a link is a lookup in a 100k-entry table, a cache miss or two:
+        // entities are resolved in parallel, in chunks that are then put end to end.
+        let chunks: Vec<(Vec<Out<'a>>, Vec<usize>)> = catalog
+            .entities
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut outs = Vec::new();
+                let mut starts = Vec::with_capacity(chunk.len());
+                for entity in chunk {
+                    starts.push(outs.len());
+                    let relations = entity.blueprint.and_then(|b| targets.get(b));
+                    outs.extend(entity.links.iter().map(|link| {
+                        let blueprint = relations.and_then(|r| r.get(&*link.relation).copied());
+                        Out {
+                            relation: &link.relation,
+                            blueprint,
+                            target: &link.target,
+                            entity: blueprint.and_then(|b| {
+                                catalog.by_blueprint.get(b)?.get(&*link.target).copied()
+                            }),
+                        }
+                    }));
+                }
+                (outs, starts)
+            })
+            .collect();
+        let links = chunks.iter().map(|(outs, _)| outs.len()).sum();
+        let mut outgoing = Vec::with_capacity(links);
+        let mut out_start = Vec::with_capacity(entities + 1);
+        for (outs, starts) in chunks {
+            let base = outgoing.len();
+            out_start.extend(starts.into_iter().map(|s| base + s));
+            outgoing.extend(outs);
+        }
+        out_start.push(outgoing.len());
+        // How many edges name each entity, for the reverse index's slices.
+        let mut named = vec![0usize; entities + 1];
+        for t in outgoing.iter().filter_map(|o| o.entity) {
+            named[t] += 1;
+        }
+        // Prefix sums give each target's slice; sources are visited in order, so each
+        // slice lists its edges by source entity, then document order.
+        let mut in_start = Vec::with_capacity(entities + 1);
+        let mut total = 0;
+        for count in &named {
+            in_start.push(total);
+            total += count;
+        }
+        let mut fill = in_start.clone();
+        let mut incoming = vec![
+            In {
+                source: 0,
+                relation: ""
+            };
+            total
+        ];
+        for (source, window) in out_start.windows(2).enumerate() {
+            for out in &outgoing[window[0]..window[1]] {
                 if let Some(t) = out.entity {
-                    incoming.entry(t).or_default().push(In {
-                        source: i,
+                    incoming[fill[t]] = In {
+                        source,
                         relation: out.relation,
-                    });
+                    };
+                    fill[t] += 1;
                 }
             }
-            outgoing.push(outs);
         }
         Graph {
             catalog,
             outgoing,
+            out_start,
             incoming,
+            in_start,
         }
+    }
+
+    /// The relation targets entity `i` names, in document order.
+    pub fn outgoing(&self, i: usize) -> &[Out<'a>] {
+        &self.outgoing[self.out_start[i]..self.out_start[i + 1]]
     }
 
     /// The edges that name entity `i`.
     pub fn incoming(&self, i: usize) -> &[In<'a>] {
-        self.incoming.get(&i).map_or(&[], Vec::as_slice)
+        &self.incoming[self.in_start[i]..self.in_start[i + 1]]
     }
 
     /// `BLUEPRINT/ID` of an entity.
@@ -298,7 +351,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
                     many |= relation.many;
                 }
                 next.extend(
-                    self.graph.outgoing[e]
+                    self.graph
+                        .outgoing(e)
                         .iter()
                         .filter(|o| o.relation == *segment)
                         .filter_map(|o| o.entity),
@@ -517,7 +571,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
                 let mut seen = HashSet::new();
                 for &e in &frontier {
                     let reached: Vec<usize> = if forwards {
-                        self.graph.outgoing[e]
+                        self.graph
+                            .outgoing(e)
                             .iter()
                             .filter(|o| o.relation == *relation)
                             .filter_map(|o| o.entity)
@@ -555,7 +610,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
             let mut queue = VecDeque::from([i]);
             while let Some(e) = queue.pop_front() {
                 let next: Vec<usize> = if forward {
-                    self.graph.outgoing[e]
+                    self.graph
+                        .outgoing(e)
                         .iter()
                         .filter_map(|o| o.entity)
                         .collect()

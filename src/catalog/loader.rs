@@ -88,7 +88,8 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
         || crate::manifests::discover::load(source, &manifest_paths, first_manifest_file),
     );
 
-    let mut entities = Vec::new();
+    // Sized once: growing a 100k-entity list step by step copies it several times.
+    let mut entities = Vec::with_capacity(outcomes.iter().map(|o| o.entities.len()).sum());
     let mut shadows = Shadows::default();
     for outcome in outcomes {
         files.push(outcome.file);
@@ -180,14 +181,20 @@ fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, Str
     let exclude = exclude
         .build()
         .unwrap_or_else(|_| globset::GlobSet::empty());
+    // Only overlapping roots can list a file twice, and only globs can exclude one:
+    // a 100k-file catalog under one root skips both checks.
+    let several_roots = config.catalog.roots.len() > 1;
+    let excluding = !config.catalog.exclude.is_empty();
     let mut seen = HashSet::new();
     let mut paths = Vec::new();
     for root in &config.catalog.roots {
         let root = root.trim_end_matches('/');
         for path in list(source, root)? {
-            if !exclude.is_match(&path) && seen.insert(path.clone()) {
-                paths.push((root.to_owned(), path));
+            if (excluding && exclude.is_match(&path)) || several_roots && !seen.insert(path.clone())
+            {
+                continue;
             }
+            paths.push((root.to_owned(), path));
         }
     }
     Ok(paths)

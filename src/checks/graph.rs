@@ -2,11 +2,13 @@
 //!
 //! Rules: `identifier-duplicate`, `identifier-case-clash`, `relation-cycle`.
 
-use crate::catalog::{Catalog, Entity};
+use crate::catalog::{Catalog, Entity, IdMap};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::rules;
 use crate::source::spans::Target;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 
 fn identifier_place(catalog: &Catalog, entity: &Entity) -> Place {
@@ -24,17 +26,46 @@ fn identifier_place(catalog: &Catalog, entity: &Entity) -> Place {
 }
 
 /// Build the per-blueprint index, reporting duplicates (the later one, by file order)
-/// and identifiers that differ only by case.
+/// and identifiers that differ only by case. Blueprints are indexed in parallel, each
+/// over its entities in file order.
 pub fn index(catalog: &mut Catalog) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
-    let mut by_blueprint: Vec<HashMap<String, usize>> =
-        vec![HashMap::new(); catalog.blueprints.list.len()];
-    let mut lowercase: Vec<HashMap<String, usize>> =
-        vec![HashMap::new(); catalog.blueprints.list.len()];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); catalog.blueprints.list.len()];
     for (i, entity) in catalog.entities.iter().enumerate() {
-        let Some(bp) = entity.blueprint else { continue };
-        let bp_name = &catalog.blueprints.list[bp].identifier;
-        if let Some(&first) = by_blueprint[bp].get(&entity.identifier) {
+        if let Some(bp) = entity.blueprint {
+            members[bp].push(i);
+        }
+    }
+    let indexed: Vec<(IdMap<usize>, Vec<Diagnostic>)> = members
+        .par_iter()
+        .enumerate()
+        .map(|(bp, members)| index_blueprint(catalog, bp, members))
+        .collect();
+    let mut findings = Vec::new();
+    catalog.by_blueprint = indexed
+        .into_iter()
+        .map(|(ids, found)| {
+            findings.extend(found);
+            ids
+        })
+        .collect();
+    findings
+}
+
+/// The index of one blueprint's entities (`members`, in file order) and its findings.
+fn index_blueprint(
+    catalog: &Catalog,
+    bp: usize,
+    members: &[usize],
+) -> (IdMap<usize>, Vec<Diagnostic>) {
+    let mut findings = Vec::new();
+    let bp_name = &catalog.blueprints.list[bp].identifier;
+    let mut ids = IdMap::with_capacity_and_hasher(members.len(), Default::default());
+    // Identifiers by their lowercase form; most are lowercase already and not copied.
+    let mut lowercase: HashMap<Cow<str>, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(members.len(), Default::default());
+    for &i in members {
+        let entity = &catalog.entities[i];
+        if let Some(&first) = ids.get(&entity.identifier) {
             let first = &catalog.entities[first];
             findings.push(
                 Diagnostic::new(
@@ -49,8 +80,13 @@ pub fn index(catalog: &mut Catalog) -> Vec<Diagnostic> {
             );
             continue;
         }
-        let lower = entity.identifier.to_lowercase();
-        if let Some(&other) = lowercase[bp].get(&lower) {
+        let id = entity.identifier.as_str();
+        let lower = if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(id.to_lowercase())
+        };
+        if let Some(&other) = lowercase.get(&lower) {
             let other = &catalog.entities[other];
             findings.push(
                 Diagnostic::new(&rules::IDENTIFIER_CASE_CLASH, identifier_place(catalog, entity), format!("{bp_name} `{}` differs only by case from `{}`", entity.identifier, other.identifier))
@@ -60,12 +96,11 @@ pub fn index(catalog: &mut Catalog) -> Vec<Diagnostic> {
                     .related(identifier_place(catalog, other), format!("`{}` is defined here", other.identifier)),
             );
         } else {
-            lowercase[bp].insert(lower, i);
+            lowercase.insert(lower, i);
         }
-        by_blueprint[bp].insert(entity.identifier.clone(), i);
+        ids.insert(entity.identifier.clone(), i);
     }
-    catalog.by_blueprint = by_blueprint;
-    findings
+    (ids, findings)
 }
 
 /// Cycles through relations whose target is the entity's own blueprint, once per
@@ -84,7 +119,7 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
         }
         let ids = &catalog.by_blueprint[bp_index];
         let mut graph: DiGraph<usize, (&str, Option<u32>)> = DiGraph::new();
-        let mut nodes: HashMap<usize, NodeIndex> = HashMap::new();
+        let mut nodes: HashMap<usize, NodeIndex, foldhash::fast::RandomState> = HashMap::default();
         let mut members: Vec<usize> = ids.values().copied().collect();
         members.sort_unstable();
         for &e in &members {

@@ -39,7 +39,7 @@ pub fn run(args: GraphArgs, printer: &Printer) -> Result<Outcome, CommandError> 
     let names: BTreeSet<(String, usize)> = nodes.iter().map(|&i| (graph.reference(i), i)).collect();
     let mut edges: Vec<(String, &str, String)> = Vec::new();
     for &i in &nodes {
-        for out in &graph.outgoing[i] {
+        for out in graph.outgoing(i) {
             if let Some(t) = out.entity.filter(|t| nodes.contains(t)) {
                 edges.push((graph.reference(i), out.relation, graph.reference(t)));
             }
@@ -93,7 +93,7 @@ fn neighbourhood(graph: &Graph, root: usize, depth: usize) -> HashSet<usize> {
         if d == depth {
             continue;
         }
-        let forward = graph.outgoing[e].iter().filter_map(|o| o.entity);
+        let forward = graph.outgoing(e).iter().filter_map(|o| o.entity);
         let backward = graph.incoming(e).iter().map(|n| n.source);
         for n in forward.chain(backward) {
             if seen.insert(n) {

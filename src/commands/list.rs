@@ -81,12 +81,15 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         .collect();
 
     // Each worker compiles its own filter and calculations (jaq filters are not
-    // shared between threads); results keep catalog order. An entity's JSON is built
+    // shared between threads) once per task — compiling loads jq's standard library,
+    // so tasks are kept few and large; results keep catalog order. An entity's JSON is built
     // only when the filter or the format needs it, and kept only for the latter: at
     // 100k entities, copies of every document cost more than the filter.
     let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
+    let tasks = 4 * rayon::current_num_threads();
     let rows: Vec<Result<Option<Row>, String>> = candidates
         .par_iter()
+        .with_min_len(candidates.len().div_ceil(tasks).max(1))
         .map_init(
             || {
                 let filter = args.filter.as_deref().map(crate::jq::compile);

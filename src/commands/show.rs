@@ -24,7 +24,8 @@ pub fn run(args: ShowArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let derived = Deriver::new(&graph).derive(i);
     let value = derived::entity_json(&catalog, entity, Some(&derived));
 
-    let outgoing: Vec<Value> = graph.outgoing[i]
+    let outgoing: Vec<Value> = graph
+        .outgoing(i)
         .iter()
         .map(|o| {
             json!({

@@ -32,10 +32,12 @@ impl Format {
     /// The format for a path, or `None` when the extension is not one portolan reads.
     pub fn of_path(path: &str) -> Option<Format> {
         let ext = path.rsplit_once('.')?.1;
-        match ext.to_ascii_lowercase().as_str() {
-            "yaml" | "yml" => Some(Format::Yaml),
-            "json" => Some(Format::Json),
-            _ => None,
+        if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") {
+            Some(Format::Yaml)
+        } else if ext.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else {
+            None
         }
     }
 }
