@@ -1,16 +1,19 @@
 //! The benchmark's floor: read and parse every catalog file on one thread, nothing else.
 //!
 //! ```text
-//! cargo run --release --example parse-floor -- DIR [--runs R]
+//! cargo run --release --example parse-floor -- DIR [--runs R] [--libyaml]
 //! ```
 //!
 //! Walks `DIR/catalog` with `std::fs`, reads each `.yaml`, `.yml` and `.json` file and
 //! parses it with portolan's own parser (`portolan::source::parse::parse_bytes`), one
 //! file after the other. `portolan validate` does all of that and checks the result
 //! too, so it should only beat this time by working in parallel (DESIGN.md §8). With
-//! `--runs R`, the pass is repeated and the fastest and median runs are printed.
+//! `--runs R`, the pass is repeated and the fastest and median runs are printed. With
+//! `--libyaml`, every YAML document goes through libyaml as before portolan had its
+//! direct reader: a yardstick that tells how fast the machine runs today, comparable
+//! with figures measured before that reader existed.
 
-use portolan::source::parse::{parse_bytes, Format};
+use portolan::source::parse::{parse_bytes, parse_bytes_by_libyaml, Format, Parsed};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -41,7 +44,10 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Format)>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn pass(catalog: &Path) -> std::io::Result<(Counts, Duration)> {
+fn pass(
+    catalog: &Path,
+    parse: fn(Vec<u8>, Format) -> Parsed,
+) -> std::io::Result<(Counts, Duration)> {
     let started = Instant::now();
     let mut files = Vec::new();
     walk(catalog, &mut files)?;
@@ -50,7 +56,7 @@ fn pass(catalog: &Path) -> std::io::Result<(Counts, Duration)> {
         let bytes = std::fs::read(&path)?;
         counts.files += 1;
         counts.bytes += bytes.len();
-        let parsed = parse_bytes(bytes, format);
+        let parsed = parse(bytes, format);
         counts.documents += parsed.documents.len();
         counts.errors += parsed.errors.len();
     }
@@ -61,6 +67,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut dir = None;
     let mut runs = 1usize;
+    let mut parse: fn(Vec<u8>, Format) -> Parsed = parse_bytes;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--runs" => match args.next().and_then(|r| r.parse().ok()) {
@@ -70,22 +77,23 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            "--libyaml" => parse = parse_bytes_by_libyaml,
             _ if dir.is_none() && !arg.starts_with('-') => dir = Some(PathBuf::from(arg)),
             _ => {
-                eprintln!("usage: parse-floor DIR [--runs R]");
+                eprintln!("usage: parse-floor DIR [--runs R] [--libyaml]");
                 return ExitCode::from(2);
             }
         }
     }
     let Some(dir) = dir else {
-        eprintln!("usage: parse-floor DIR [--runs R]");
+        eprintln!("usage: parse-floor DIR [--runs R] [--libyaml]");
         return ExitCode::from(2);
     };
     let catalog = dir.join("catalog");
     let mut times = Vec::with_capacity(runs);
     let mut last = Counts::default();
     for _ in 0..runs {
-        match pass(&catalog) {
+        match pass(&catalog, parse) {
             Ok((counts, elapsed)) => {
                 times.push(elapsed);
                 last = counts;

@@ -6,8 +6,9 @@
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Native, RcIter};
-use jaq_json::Val;
+pub use jaq_json::Val;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// A compiled jq filter.
 pub struct Filter(jaq_core::Filter<Native<Val>>);
@@ -43,17 +44,42 @@ fn describe(count: usize, what: &str) -> String {
 impl Filter {
     /// Run the filter over one input: every output, or the first runtime error.
     pub fn run(&self, input: &Value) -> Result<Vec<Value>, String> {
-        self.run_owned(input.clone())
+        self.run_val(val(input))
     }
 
-    /// As [`Filter::run`], consuming the input: no copy when the caller is done with it.
-    pub fn run_owned(&self, input: Value) -> Result<Vec<Value>, String> {
+    /// As [`Filter::run`], over a jq value built by the caller ([`val`], [`object`]).
+    pub fn run_val(&self, input: Val) -> Result<Vec<Value>, String> {
         let inputs = RcIter::new(core::iter::empty());
         self.0
-            .run((Ctx::new([], &inputs), Val::from(input)))
+            .run((Ctx::new([], &inputs), input))
             .map(|out| out.map(Value::from).map_err(|e| e.to_string()))
             .collect()
     }
+}
+
+/// The jq value of a JSON value — the one jaq's own conversion makes of it, numbers
+/// included — read from a borrowed value, so nothing is copied twice.
+pub fn val(value: &Value) -> Val {
+    match value {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) => n
+            .to_string()
+            .parse()
+            .map_or_else(|_| Val::Num(Rc::new(n.to_string())), Val::Int),
+        Value::String(s) => Val::from(s.clone()),
+        Value::Array(items) => items.iter().map(val).collect(),
+        Value::Object(map) => object(map.iter().map(|(k, v)| (k.as_str(), v))),
+    }
+}
+
+/// A jq object of `fields`, in their order.
+pub fn object<'a>(fields: impl Iterator<Item = (&'a str, &'a Value)>) -> Val {
+    Val::obj(
+        fields
+            .map(|(k, v)| (Rc::new(k.to_owned()), val(v)))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use super::{Catalog, Entity};
 use crate::jq;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// Entities per parallel task when the graph is built.
@@ -426,14 +427,14 @@ impl<'g, 'a> Deriver<'g, 'a> {
             Some(Err(e)) => return Err(format!("the jq does not compile: {e}")),
             None => return Ok(Value::Null),
         };
-        let mut input = port_json(catalog, entity);
-        if let Some(properties) = input.get_mut("properties").and_then(Value::as_object_mut) {
-            for (k, v) in mirrors {
-                properties.insert(k.clone(), v.clone().unwrap_or(Value::Null));
-            }
-        }
+        let mirrored = mirrors
+            .iter()
+            .map(|(k, v)| (k, v.clone().unwrap_or(Value::Null)));
+        let mut fields = port_fields(catalog, entity, mirrored);
+        fields.sort_by_key(|(k, _)| *k);
+        let input = jq::object(fields.iter().map(|(k, v)| (*k, &**v)));
         let value = filter
-            .run(&input)
+            .run_val(input)
             .map_err(|e| format!("the jq failed: {e}"))?
             .into_iter()
             .next()
@@ -660,57 +661,100 @@ fn number(value: f64) -> Value {
     }
 }
 
-/// The entity as Port shows it (and calculations see it): identifier, title,
-/// blueprint, icon and team when set, properties and relations.
-pub fn port_json(catalog: &Catalog, entity: &Entity) -> Value {
-    let mut out = Map::new();
-    out.insert("identifier".into(), json!(entity.identifier));
-    out.insert(
-        "title".into(),
-        entity.title().map_or(Value::Null, |t| json!(t)),
-    );
-    out.insert(
-        "blueprint".into(),
-        entity
-            .blueprint
-            .map(|b| catalog.blueprints.list[b].identifier.as_str())
-            .or(entity.unknown_blueprint.as_deref())
-            .map_or(Value::Null, |b| json!(b)),
-    );
+/// The fields of an entity's JSON in Port's shape (DESIGN.md §3) — identifier, title,
+/// blueprint, icon, team, properties, relations — in key order, borrowing from the
+/// document what it can. `extra_properties` are merged into `.properties` (mirror or
+/// derived values). [`port_json`] and [`entity_json`] copy them into JSON, and
+/// [`entity_val`] straight into a jq value, so both shapes stay one.
+fn port_fields<'e>(
+    catalog: &'e Catalog,
+    entity: &'e Entity,
+    extra_properties: impl Iterator<Item = (&'e String, Value)>,
+) -> Vec<(&'static str, Cow<'e, Value>)> {
     let document = entity.value.as_ref();
+    let mut fields: Vec<(&'static str, Cow<'e, Value>)> = Vec::with_capacity(9);
+    fields.push(("identifier", Cow::Owned(json!(entity.identifier))));
+    fields.push((
+        "title",
+        Cow::Owned(entity.title().map_or(Value::Null, |t| json!(t))),
+    ));
+    fields.push((
+        "blueprint",
+        Cow::Owned(
+            entity
+                .blueprint
+                .map(|b| catalog.blueprints.list[b].identifier.as_str())
+                .or(entity.unknown_blueprint.as_deref())
+                .map_or(Value::Null, |b| json!(b)),
+        ),
+    ));
     for key in ["icon", "team"] {
         if let Some(v) = document.and_then(|d| d.get(key)).filter(|v| !v.is_null()) {
-            out.insert(key.into(), v.clone());
+            fields.push((key, Cow::Borrowed(v)));
         }
     }
-    out.insert(
-        "properties".into(),
-        Value::Object(entity.properties().cloned().unwrap_or_default()),
-    );
-    out.insert(
-        "relations".into(),
-        Value::Object(entity.relations().cloned().unwrap_or_default()),
-    );
-    Value::Object(out)
+    let mut extra = extra_properties.peekable();
+    let properties = match (document.and_then(|d| d.get("properties")), extra.peek()) {
+        (Some(p @ Value::Object(_)), None) => Cow::Borrowed(p),
+        (p, _) => {
+            let mut map = p.and_then(Value::as_object).cloned().unwrap_or_default();
+            map.extend(extra.map(|(k, v)| (k.clone(), v)));
+            Cow::Owned(Value::Object(map))
+        }
+    };
+    fields.push(("properties", properties));
+    fields.push((
+        "relations",
+        match document.and_then(|d| d.get("relations")) {
+            Some(r @ Value::Object(_)) => Cow::Borrowed(r),
+            _ => Cow::Owned(Value::Object(Map::new())),
+        },
+    ));
+    fields
 }
 
-/// The entity JSON of `list` and `show`: Port's shape with the derived values merged
-/// into `.properties`, plus the file and line where it is defined.
+/// An entity in Port's JSON shape (DESIGN.md §3), without derived values.
+pub fn port_json(catalog: &Catalog, entity: &Entity) -> Value {
+    to_json(port_fields(catalog, entity, std::iter::empty()))
+}
+
+fn to_json(fields: Vec<(&'static str, Cow<Value>)>) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into_owned()))
+            .collect(),
+    )
+}
+
+/// The fields of `list` and `show`: Port's shape with the derived values merged into
+/// `.properties`, plus the file and line where the entity is defined.
+fn entity_fields<'e>(
+    catalog: &'e Catalog,
+    entity: &'e Entity,
+    derived: Option<&'e Derived>,
+) -> Vec<(&'static str, Cow<'e, Value>)> {
+    let extra = derived
+        .into_iter()
+        .flat_map(|d| d.values.iter().map(|(k, v)| (k, v.clone())));
+    let mut fields = port_fields(catalog, entity, extra);
+    fields.push(("file", Cow::Owned(json!(catalog.file_of(entity)))));
+    fields.push(("line", Cow::Owned(json!(line_of(catalog, entity)))));
+    fields
+}
+
+/// The entity JSON of `list` and `show` (see [`entity_fields`]).
 pub fn entity_json(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>) -> Value {
-    let mut value = port_json(catalog, entity);
-    if let (Some(derived), Some(properties)) = (
-        derived,
-        value.get_mut("properties").and_then(Value::as_object_mut),
-    ) {
-        for (k, v) in &derived.values {
-            properties.insert(k.clone(), v.clone());
-        }
-    }
-    if let Some(map) = value.as_object_mut() {
-        map.insert("file".into(), json!(catalog.file_of(entity)));
-        map.insert("line".into(), json!(line_of(catalog, entity)));
-    }
-    value
+    to_json(entity_fields(catalog, entity, derived))
+}
+
+/// [`entity_json`] as a jq value, built without copying the document first: what
+/// `list --where` runs its filter on, 100k times on a large catalog.
+pub fn entity_val(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>) -> jq::Val {
+    let mut fields = entity_fields(catalog, entity, derived);
+    // In the key order of a JSON object, as the filter would see `entity_json`.
+    fields.sort_by_key(|(k, _)| *k);
+    jq::object(fields.iter().map(|(k, v)| (*k, &**v)))
 }
 
 #[cfg(test)]

@@ -12,7 +12,16 @@ use std::collections::HashMap;
 
 /// Fill `span` and `position` of every place that has an anchor.
 pub fn resolve(files: &[SourceFile], diagnostics: &mut [Diagnostic]) {
-    let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let anchored = |p: &Place| p.file.is_some() && p.anchor.is_some();
+    if !diagnostics
+        .iter()
+        .any(|d| anchored(&d.place) || d.related.iter().any(|r| anchored(&r.place)))
+    {
+        // A clean catalog of 100k files does not pay for indexing them by path.
+        return;
+    }
+    let by_path: HashMap<&str, &SourceFile, foldhash::fast::RandomState> =
+        files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut groups: HashMap<&str, Vec<&mut Place>> = HashMap::new();
     for diagnostic in diagnostics.iter_mut() {
         let Diagnostic { place, related, .. } = diagnostic;

@@ -82,9 +82,10 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
 
     // Each worker compiles its own filter and calculations (jaq filters are not
     // shared between threads) once per task — compiling loads jq's standard library,
-    // so tasks are kept few and large; results keep catalog order. An entity's JSON is built
-    // only when the filter or the format needs it, and kept only for the latter: at
-    // 100k entities, copies of every document cost more than the filter.
+    // so tasks are kept few and large; results keep catalog order. The filter reads
+    // each entity as a jq value built straight from its document; JSON is built only
+    // for the entities kept, and only for the formats that print it: at 100k
+    // entities, copies of every document cost more than the filter.
     let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
     let tasks = 4 * rayon::current_num_threads();
     let rows: Vec<Result<Option<Row>, String>> = candidates
@@ -106,15 +107,10 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
                         problems,
                     }));
                 }
-                let mut value = derived::entity_json(&catalog, entity, derived.as_ref());
                 if let Some(Ok(filter)) = filter {
-                    let input = if structured {
-                        value.clone()
-                    } else {
-                        std::mem::take(&mut value)
-                    };
+                    let input = derived::entity_val(&catalog, entity, derived.as_ref());
                     let keep = filter
-                        .run_owned(input)
+                        .run_val(input)
                         .map_err(|e| format!("--where failed on {}: {e}", graph.reference(i)))?
                         .iter()
                         .any(|v| !matches!(v, Value::Null | Value::Bool(false)));
@@ -122,9 +118,12 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
                         return Ok(None);
                     }
                 }
+                // The JSON only of what is kept, and only when it is printed.
+                let value =
+                    structured.then(|| derived::entity_json(&catalog, entity, derived.as_ref()));
                 Ok(Some(Row {
                     index: i,
-                    value: structured.then_some(value),
+                    value,
                     problems,
                 }))
             },

@@ -655,6 +655,7 @@ fn digits_but_not_number(scalar: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::source::parse::{parse_bytes, parse_bytes_by_libyaml, Format, Parsed};
     use crate::source::strict::Strict;
     use serde_json::{json, Value};
 
@@ -1100,6 +1101,29 @@ mod tests {
             let Ok(text) = std::fs::read_to_string(file) else {
                 continue;
             };
+            // Whole files too: the same documents, ranges and errors either way.
+            let summary = |p: Parsed| {
+                let documents: Vec<_> = p
+                    .documents
+                    .into_iter()
+                    .map(|d| (d.value, d.range))
+                    .collect();
+                let errors: Vec<_> = p
+                    .errors
+                    .into_iter()
+                    .map(|e| (e.offset, e.message, e.help))
+                    .collect();
+                (documents, errors)
+            };
+            assert_eq!(
+                summary(parse_bytes(text.clone().into_bytes(), Format::Yaml)),
+                summary(parse_bytes_by_libyaml(
+                    text.clone().into_bytes(),
+                    Format::Yaml
+                )),
+                "{}",
+                file.display()
+            );
             for range in crate::source::parse::split_yaml_documents(&text) {
                 documents += 1;
                 if agrees(&text[range]) {
