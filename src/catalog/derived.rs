@@ -430,9 +430,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
         let mirrored = mirrors
             .iter()
             .map(|(k, v)| (k, v.clone().unwrap_or(Value::Null)));
-        let mut fields = port_fields(catalog, entity, mirrored);
-        fields.sort_by_key(|(k, _)| *k);
-        let input = jq::object(fields.iter().map(|(k, v)| (*k, &**v)));
+        let input = fields_val(port_fields(catalog, entity, mirrored));
         let value = filter
             .run_val(input)
             .map_err(|e| format!("the jq failed: {e}"))?
@@ -751,8 +749,12 @@ pub fn entity_json(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>
 /// [`entity_json`] as a jq value, built without copying the document first: what
 /// `list --where` runs its filter on, 100k times on a large catalog.
 pub fn entity_val(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>) -> jq::Val {
-    let mut fields = entity_fields(catalog, entity, derived);
-    // In the key order of a JSON object, as the filter would see `entity_json`.
+    fields_val(entity_fields(catalog, entity, derived))
+}
+
+/// Fields as a jq object, in the key order of a JSON object (the order jq would see
+/// had they gone through [`to_json`]).
+fn fields_val(mut fields: Vec<(&'static str, Cow<Value>)>) -> jq::Val {
     fields.sort_by_key(|(k, _)| *k);
     jq::object(fields.iter().map(|(k, v)| (*k, &**v)))
 }
