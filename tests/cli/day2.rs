@@ -100,6 +100,12 @@ pub(crate) fn applied(dir: &Path, args: &[&str]) {
     git(dir, &["commit", "-qm", "applied"]);
 }
 
+/// A run that failed with exit code 2 and said `expected`.
+pub(crate) fn exits_2_saying(output: &std::process::Output, expected: &str) {
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(output).contains(expected), "{}", text(output));
+}
+
 /// Run a template that must be refused: exit 2, a message that says `expected`, and
 /// nothing written.
 pub(crate) fn refused(dir: &Path, args: &[&str], expected: &str) {
@@ -367,19 +373,9 @@ fn templates_for_lists_what_runs_on_an_entity() {
             "replicas=1",
         ],
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("did you mean `Component/cart`?"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "did you mean `Component/cart`?");
     let output = run(dir.path(), &["service", "Component/cart"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("portolan new service"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "portolan new service");
 }
 
 #[test]
@@ -831,12 +827,7 @@ fn revert_a_merge_commit_and_refuse_conflicts() {
             "reason=rollback",
         ],
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("pull request #99 was not merged"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "pull request #99 was not merged");
     let output = run(
         path,
         &[
@@ -848,12 +839,7 @@ fn revert_a_merge_commit_and_refuse_conflicts() {
             "reason=rollback",
         ],
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("`deadbeef` is not a commit"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "`deadbeef` is not a commit");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), again);
 }
 
@@ -1060,31 +1046,16 @@ fn upgrade_package_edge_cases() {
     );
     git(path, &["checkout", "-q", "--", "."]);
     let output = upgrade("requests", "^2.1");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("pins an exact version"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "pins an exact version");
 
     git(path, &["rm", "-q", "services/cart/requirements.txt"]);
     write(path, "services/cart/go.mod", b"module x\n\nrequire github.com/acme/lib v1.2.0\n\nreplace (\n\tgithub.com/acme/lib v1.2.0 => ../lib\n)\n");
     git(path, &["add", "-A"]);
     git(path, &["commit", "-qm", "go"]);
     let output = upgrade("github.com/acme/lib", "v1.4.0");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("also replaces or excludes"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "also replaces or excludes");
     let output = upgrade("github.com/acme/lib", "1.4.0");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output).contains("look like v1.4.0"),
-        "{}",
-        text(&output)
-    );
+    exits_2_saying(&output, "look like v1.4.0");
 }
 
 /// Reverting the requests workflow's commit would bring a request back, and merging
