@@ -63,6 +63,14 @@ pub struct Blueprint {
     pub broken: bool,
 }
 
+impl Blueprint {
+    /// Whether its entities have derived values (mirror, calculation or aggregation
+    /// properties), which only the whole catalog's graph can compute.
+    pub fn has_derived(&self) -> bool {
+        !self.mirrors.is_empty() || !self.calculations.is_empty() || !self.aggregations.is_empty()
+    }
+}
+
 fn meta_validator() -> &'static Result<Validator, String> {
     static META: OnceLock<Result<Validator, String>> = OnceLock::new();
     META.get_or_init(|| {

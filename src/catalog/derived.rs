@@ -11,12 +11,13 @@
 //! The reverse index is built once per command ([`Graph::new`]): a query then walks
 //! edges instead of scanning 100k entities per hop.
 
-use super::{Catalog, Entity};
+use super::{Blueprint, Blueprints, Catalog, Entity};
 use crate::jq;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::ops::Range;
 
 /// Entities per parallel task when the graph is built.
 const CHUNK: usize = 4096;
@@ -174,22 +175,36 @@ impl<'a> Graph<'a> {
 
 /// `BLUEPRINT/ID` of an entity (its blueprint as written when it names none).
 pub fn reference(catalog: &Catalog, entity: &Entity) -> String {
-    let blueprint = entity
+    format!(
+        "{}/{}",
+        blueprint_name(&catalog.blueprints, entity).unwrap_or("?"),
+        entity.identifier
+    )
+}
+
+/// The name of an entity's blueprint, as written when it names none.
+pub(crate) fn blueprint_name<'e>(
+    blueprints: &'e Blueprints,
+    entity: &'e Entity,
+) -> Option<&'e str> {
+    entity
         .blueprint
-        .map(|b| catalog.blueprints.list[b].identifier.as_str())
+        .map(|b| blueprints.list[b].identifier.as_str())
         .or(entity.unknown_blueprint.as_deref())
-        .unwrap_or("?");
-    format!("{blueprint}/{}", entity.identifier)
 }
 
 /// The 1-based line where an entity's document starts (its first line of content,
 /// past `---`, comments and blank lines).
 pub fn line_of(catalog: &Catalog, entity: &Entity) -> Option<usize> {
     let file = catalog.files.get(entity.file)?;
-    let range = file.documents.get(entity.document)?;
-    let text = file.text.get(range.clone())?;
+    document_line(&file.text, file.documents.get(entity.document)?.clone())
+}
+
+/// The 1-based line where the document at `range` of `text` starts (see [`line_of`]).
+pub fn document_line(text: &str, range: Range<usize>) -> Option<usize> {
+    let document = text.get(range.clone())?;
     let mut offset = range.start;
-    for line in text.split_inclusive('\n') {
+    for line in document.split_inclusive('\n') {
         let t = line.trim();
         let t = t.strip_prefix("---").map_or(t, str::trim_start);
         if !(t.is_empty() || t.starts_with('#') || t.starts_with('%')) {
@@ -197,8 +212,40 @@ pub fn line_of(catalog: &Catalog, entity: &Entity) -> Option<usize> {
         }
         offset += line.len();
     }
-    let before = file.text.get(..offset.min(file.text.len()))?;
+    let before = text.get(..offset.min(text.len()))?;
     Some(before.bytes().filter(|b| *b == b'\n').count() + 1)
+}
+
+/// An entity with what its JSON tells besides its document: its blueprint's name, its
+/// file and line. Made from a loaded catalog ([`Located::of`]), or by the loader from
+/// the file it is reading, so `list --where` can judge an entity before the catalog
+/// exists (see [`crate::catalog::Sieve`]).
+pub struct Located<'e> {
+    pub entity: &'e Entity,
+    /// Its blueprint's name, as written when it names none.
+    pub blueprint: Option<&'e str>,
+    pub file: &'e str,
+    pub line: Option<usize>,
+}
+
+impl<'e> Located<'e> {
+    pub fn of(catalog: &'e Catalog, entity: &'e Entity) -> Self {
+        Located {
+            entity,
+            blueprint: blueprint_name(&catalog.blueprints, entity),
+            file: catalog.file_of(entity),
+            line: line_of(catalog, entity),
+        }
+    }
+
+    /// `BLUEPRINT/ID`, as [`reference`] says it.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}/{}",
+            self.blueprint.unwrap_or("?"),
+            self.entity.identifier
+        )
+    }
 }
 
 /// A derived value that could not be computed, and why.
@@ -254,9 +301,12 @@ impl<'g, 'a> Deriver<'g, 'a> {
     /// Whether any blueprint has derived properties at all (a fast path for big
     /// catalogs over the built-ins, which have none).
     pub fn any(&self) -> bool {
-        self.graph.catalog.blueprints.list.iter().any(|b| {
-            !b.mirrors.is_empty() || !b.calculations.is_empty() || !b.aggregations.is_empty()
-        })
+        self.graph
+            .catalog
+            .blueprints
+            .list
+            .iter()
+            .any(Blueprint::has_derived)
     }
 
     /// Every derived value of entity `i`.
@@ -430,7 +480,11 @@ impl<'g, 'a> Deriver<'g, 'a> {
         let mirrored = mirrors
             .iter()
             .map(|(k, v)| (k, v.clone().unwrap_or(Value::Null)));
-        let input = fields_val(port_fields(catalog, entity, mirrored));
+        let input = fields_val(port_fields(
+            blueprint_name(&catalog.blueprints, entity),
+            entity,
+            mirrored,
+        ));
         let value = filter
             .run_val(input)
             .map_err(|e| format!("the jq failed: {e}"))?
@@ -665,7 +719,7 @@ fn number(value: f64) -> Value {
 /// derived values). [`port_json`] and [`entity_json`] copy them into JSON, and
 /// [`entity_val`] straight into a jq value, so both shapes stay one.
 fn port_fields<'e>(
-    catalog: &'e Catalog,
+    blueprint: Option<&str>,
     entity: &'e Entity,
     extra_properties: impl Iterator<Item = (&'e String, Value)>,
 ) -> Vec<(&'static str, Cow<'e, Value>)> {
@@ -678,13 +732,7 @@ fn port_fields<'e>(
     ));
     fields.push((
         "blueprint",
-        Cow::Owned(
-            entity
-                .blueprint
-                .map(|b| catalog.blueprints.list[b].identifier.as_str())
-                .or(entity.unknown_blueprint.as_deref())
-                .map_or(Value::Null, |b| json!(b)),
-        ),
+        Cow::Owned(blueprint.map_or(Value::Null, |b| json!(b))),
     ));
     for key in ["icon", "team"] {
         if let Some(v) = document.and_then(|d| d.get(key)).filter(|v| !v.is_null()) {
@@ -713,7 +761,11 @@ fn port_fields<'e>(
 
 /// An entity in Port's JSON shape (DESIGN.md §3), without derived values.
 pub fn port_json(catalog: &Catalog, entity: &Entity) -> Value {
-    to_json(port_fields(catalog, entity, std::iter::empty()))
+    to_json(port_fields(
+        blueprint_name(&catalog.blueprints, entity),
+        entity,
+        std::iter::empty(),
+    ))
 }
 
 fn to_json(fields: Vec<(&'static str, Cow<Value>)>) -> Value {
@@ -728,28 +780,27 @@ fn to_json(fields: Vec<(&'static str, Cow<Value>)>) -> Value {
 /// The fields of `list` and `show`: Port's shape with the derived values merged into
 /// `.properties`, plus the file and line where the entity is defined.
 fn entity_fields<'e>(
-    catalog: &'e Catalog,
-    entity: &'e Entity,
+    located: &Located<'e>,
     derived: Option<&'e Derived>,
 ) -> Vec<(&'static str, Cow<'e, Value>)> {
     let extra = derived
         .into_iter()
         .flat_map(|d| d.values.iter().map(|(k, v)| (k, v.clone())));
-    let mut fields = port_fields(catalog, entity, extra);
-    fields.push(("file", Cow::Owned(json!(catalog.file_of(entity)))));
-    fields.push(("line", Cow::Owned(json!(line_of(catalog, entity)))));
+    let mut fields = port_fields(located.blueprint, located.entity, extra);
+    fields.push(("file", Cow::Owned(json!(located.file))));
+    fields.push(("line", Cow::Owned(json!(located.line))));
     fields
 }
 
 /// The entity JSON of `list` and `show` (see [`entity_fields`]).
 pub fn entity_json(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>) -> Value {
-    to_json(entity_fields(catalog, entity, derived))
+    to_json(entity_fields(&Located::of(catalog, entity), derived))
 }
 
 /// [`entity_json`] as a jq value, built without copying the document first: what
 /// `list --where` runs its filter on, 100k times on a large catalog.
-pub fn entity_val(catalog: &Catalog, entity: &Entity, derived: Option<&Derived>) -> jq::Val {
-    fields_val(entity_fields(catalog, entity, derived))
+pub fn entity_val(located: &Located, derived: Option<&Derived>) -> jq::Val {
+    fields_val(entity_fields(located, derived))
 }
 
 /// Fields as a jq object, in the key order of a JSON object (the order jq would see

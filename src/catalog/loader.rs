@@ -6,6 +6,7 @@
 //! files with findings.
 
 use super::blueprint::{Blueprint, Origin};
+use super::derived::{blueprint_name, document_line, Located};
 use super::entity::file_stem;
 use super::{builtin, positions, Blueprints, Catalog, Entity, Shadows, SourceFile};
 use crate::checks::{self, entity::DocumentContext};
@@ -43,8 +44,31 @@ pub struct LoadOptions {
     pub strict: bool,
 }
 
+/// A choice of entities made while the catalog loads. The documents a command will not
+/// show are dropped as soon as they are checked, as `validate` drops every one, so a
+/// large catalog is never held whole: at 100k entities, `list --where` kept 490 MB of
+/// documents to print a sixth of them, and paid for that memory more than for jq.
+pub trait Sieve: Sync {
+    /// Whether entities can be judged one at a time under these blueprints; when not
+    /// (their JSON has derived values, which need the whole graph), every document is
+    /// kept and the command chooses once the catalog is loaded.
+    fn applies(&self, blueprints: &Blueprints) -> bool;
+    /// Whether to keep this entity's document; a dropped one is `value: None`.
+    fn keep(&self, entity: &Located) -> bool;
+}
+
 /// Load and check the platform repository a source gives.
 pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadError> {
+    load_sieved(source, options, None)
+}
+
+/// [`load`], keeping the documents a [`Sieve`] keeps when it applies (else as
+/// `options.keep_values` says).
+pub fn load_sieved(
+    source: &dyn Source,
+    options: LoadOptions,
+    sieve: Option<&dyn Sieve>,
+) -> Result<Loaded, LoadError> {
     let config = config::load(source).map_err(|mut findings| {
         let files = config_file(source).into_iter().collect::<Vec<_>>();
         positions::resolve(&files, &mut findings);
@@ -64,6 +88,7 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
         &mut diagnostics,
     );
     diagnostics.extend(checks::blueprints::check(&blueprints));
+    let sieve = sieve.filter(|s| s.applies(&blueprints));
 
     let entity_paths = entity_paths(source, &config)?;
     let manifest_paths =
@@ -81,7 +106,8 @@ pub fn load(source: &dyn Source, options: LoadOptions) -> Result<Loaded, LoadErr
                 .par_iter()
                 .enumerate()
                 .map(|(i, (root, path))| {
-                    load_entity_file(source, &blueprints, root, path, first_file + i, options)
+                    let file = first_file + i;
+                    load_entity_file(source, &blueprints, root, path, file, options, sieve)
                 })
                 .collect::<Vec<FileOutcome>>()
         },
@@ -401,6 +427,7 @@ fn load_entity_file(
     path: &str,
     file_index: usize,
     options: LoadOptions,
+    sieve: Option<&dyn Sieve>,
 ) -> FileOutcome {
     let (mut file, parsed) = read_and_parse(source, path);
     let mut findings = parse_findings(path, &parsed);
@@ -415,6 +442,7 @@ fn load_entity_file(
     }
     let mut entities = Vec::new();
     for (document, doc) in parsed.documents.into_iter().enumerate() {
+        let range = doc.range.clone();
         let ctx = DocumentContext {
             blueprints,
             path,
@@ -434,7 +462,16 @@ fn load_entity_file(
                 checks::properties::check(&ctx, bp, &entity, &mut findings);
                 checks::relations::check_shape(&ctx, bp, &entity, &mut findings);
             }
-            if !options.keep_values {
+            let keep = match sieve {
+                Some(sieve) => sieve.keep(&Located {
+                    entity: &entity,
+                    blueprint: blueprint_name(blueprints, &entity),
+                    file: path,
+                    line: document_line(&parsed.text, range),
+                }),
+                None => options.keep_values,
+            };
+            if !keep {
                 entity.value = None;
             }
             entities.push(entity);
@@ -473,4 +510,75 @@ fn guess_identifiers(text: &str, path: &str, single: bool) -> Vec<String> {
         ids.push(file_stem(path).to_owned());
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Worktree;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Keeps the documents of entities whose identifier starts with `prefix`, when
+    /// there is a `Domain` blueprint.
+    struct Prefix {
+        prefix: &'static str,
+        asked: AtomicUsize,
+    }
+
+    impl Sieve for Prefix {
+        fn applies(&self, blueprints: &Blueprints) -> bool {
+            blueprints.get("Domain").is_some()
+        }
+
+        fn keep(&self, entity: &Located) -> bool {
+            self.asked.fetch_add(1, Ordering::Relaxed);
+            assert_eq!(entity.file, "catalog/things.yaml");
+            entity.entity.identifier.starts_with(self.prefix)
+        }
+    }
+
+    fn catalog(builtins: bool) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!("version: 1\nblueprints: {{builtins: {builtins}}}\n");
+        std::fs::write(dir.path().join("portolan.yaml"), config).unwrap();
+        std::fs::create_dir_all(dir.path().join("catalog")).unwrap();
+        let things = "# two domains\nidentifier: Sales\nblueprint: Domain\n---\n\nidentifier: Support\nblueprint: Domain\n";
+        std::fs::write(dir.path().join("catalog/things.yaml"), things).unwrap();
+        dir
+    }
+
+    fn kept(dir: &tempfile::TempDir, sieve: &Prefix) -> Vec<(String, bool)> {
+        let options = LoadOptions {
+            keep_values: true,
+            ..LoadOptions::default()
+        };
+        let loaded = load_sieved(&Worktree::new(dir.path()), options, Some(sieve)).unwrap();
+        loaded
+            .catalog
+            .entities
+            .iter()
+            .map(|e| (e.identifier.clone(), e.value.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn a_sieve_keeps_the_documents_it_chooses_when_it_applies() {
+        let sieve = Prefix {
+            prefix: "Sa",
+            asked: AtomicUsize::new(0),
+        };
+        let dir = catalog(true);
+        let every = [("Sales".to_owned(), true), ("Support".to_owned(), false)];
+        assert_eq!(kept(&dir, &sieve), every);
+        assert_eq!(sieve.asked.load(Ordering::Relaxed), 2);
+        // Without a `Domain` blueprint it does not apply: every document is kept.
+        let dir = catalog(false);
+        let sieve = Prefix {
+            prefix: "Sa",
+            asked: AtomicUsize::new(0),
+        };
+        let every = [("Sales".to_owned(), true), ("Support".to_owned(), true)];
+        assert_eq!(kept(&dir, &sieve), every);
+        assert_eq!(sieve.asked.load(Ordering::Relaxed), 0);
+    }
 }

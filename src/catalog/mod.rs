@@ -15,7 +15,7 @@ pub mod positions;
 
 pub use blueprint::Blueprint;
 pub use entity::Entity;
-pub use loader::{load, LoadError, LoadOptions, Loaded};
+pub use loader::{load, load_sieved, LoadError, LoadOptions, Loaded, Sieve};
 
 use crate::config::Config;
 use crate::source::parse::Format;

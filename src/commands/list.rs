@@ -6,8 +6,8 @@
 //! `validate` loads it, and a catalog with errors still gets an answer.
 
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::derived::{self, Deriver, Graph};
-use crate::catalog::{self, Catalog, LoadOptions};
+use crate::catalog::derived::{self, Derived, Deriver, Graph, Located};
+use crate::catalog::{self, Blueprints, Catalog, LoadOptions, Sieve};
 use crate::cli::{ListArgs, ListFormat};
 use crate::diagnostic::{self, Severity};
 use crate::output::Printer;
@@ -15,6 +15,7 @@ use crate::source::Worktree;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::path::Path;
+use std::sync::Mutex;
 
 /// The version of the JSON and YAML listing.
 pub const VERSION: u32 = 1;
@@ -27,13 +28,23 @@ pub fn load(
     keep_values: bool,
     printer: &Printer,
 ) -> Result<Catalog, CommandError> {
+    load_sieved(root, keep_values, None, printer)
+}
+
+/// [`load`], keeping only the documents `sieve` keeps when it applies.
+fn load_sieved(
+    root: Option<&Path>,
+    keep_values: bool,
+    sieve: Option<&dyn Sieve>,
+    printer: &Printer,
+) -> Result<Catalog, CommandError> {
     let root = platform_root(root)?;
     let options = LoadOptions {
         keep_values,
         ..LoadOptions::default()
     };
-    let loaded =
-        catalog::load(&Worktree::new(&root), options).map_err(catalog::loader_error_message)?;
+    let loaded = catalog::load_sieved(&Worktree::new(&root), options, sieve)
+        .map_err(catalog::loader_error_message)?;
     let errors = diagnostic::count(&loaded.diagnostics, Severity::Error);
     if errors > 0 {
         let s = if errors == 1 { "" } else { "s" };
@@ -51,12 +62,73 @@ fn filter_error(message: String) -> CommandError {
     )
 }
 
+/// Whether the `--where` filter keeps an entity: any output that is not null or false.
+/// The filter is compiled once per thread.
+fn passes(code: &str, located: &Located, derived: Option<&Derived>) -> Result<bool, String> {
+    crate::jq::with_compiled(code, |filter| {
+        let outputs = filter
+            .map_err(str::to_owned)
+            .and_then(|f| f.run_val(derived::entity_val(located, derived)))
+            .map_err(|e| format!("--where failed on {}: {e}", located.reference()))?;
+        Ok(outputs
+            .iter()
+            .any(|v| !matches!(v, Value::Null | Value::Bool(false))))
+    })
+}
+
+/// The entities `list` shows: of its blueprint (any known one when none is named) and
+/// kept by its filter. Chosen while the catalog loads when no such blueprint has
+/// derived values, since each entity's JSON is then its document alone: the documents
+/// not shown are dropped at once, and no relation graph is built.
+struct Choice<'a> {
+    blueprint: Option<&'a str>,
+    filter: Option<&'a str>,
+    /// Where the filter failed: (file, document) and why; the first in catalog order is
+    /// reported.
+    failures: Mutex<Vec<((usize, usize), String)>>,
+}
+
+impl Sieve for Choice<'_> {
+    fn applies(&self, blueprints: &Blueprints) -> bool {
+        blueprints
+            .list
+            .iter()
+            .filter(|b| self.blueprint.is_none_or(|name| b.identifier == name))
+            .all(|b| !b.has_derived())
+    }
+
+    fn keep(&self, located: &Located) -> bool {
+        if located.entity.blueprint.is_none()
+            || self
+                .blueprint
+                .is_some_and(|name| located.blueprint != Some(name))
+        {
+            return false;
+        }
+        let Some(code) = self.filter else {
+            return true;
+        };
+        passes(code, located, None).unwrap_or_else(|failure| {
+            let at = (located.entity.file, located.entity.document);
+            if let Ok(mut failures) = self.failures.lock() {
+                failures.push((at, failure));
+            }
+            false
+        })
+    }
+}
+
 pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     // A filter that does not compile is a usage error before any loading.
     if let Some(code) = &args.filter {
         crate::jq::compile(code).map_err(|e| filter_error(format!("--where: {e}")))?;
     }
-    let catalog = load(args.root.as_deref(), true, printer)?;
+    let choice = Choice {
+        blueprint: args.blueprint.as_deref(),
+        filter: args.filter.as_deref(),
+        failures: Mutex::default(),
+    };
+    let catalog = load_sieved(args.root.as_deref(), true, Some(&choice), printer)?;
     let blueprint = match &args.blueprint {
         Some(name) => Some(catalog.blueprints.index_of(name).ok_or_else(|| {
             let hint = catalog::identifier::closest(name, catalog.blueprints.ids())
@@ -71,50 +143,42 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         })?),
         None => None,
     };
-    let graph = Graph::new(&catalog);
+    let chosen = choice.applies(&catalog.blueprints);
+    let failures = choice.failures.into_inner().unwrap_or_default();
+    if let Some((_, failure)) = failures.into_iter().min_by_key(|(at, _)| *at) {
+        return Err(filter_error(failure));
+    }
+    // Chosen while loading: the kept entities are those with their document.
     let candidates: Vec<usize> = catalog
         .entities
         .iter()
         .enumerate()
         .filter(|(_, e)| e.blueprint.is_some() && (blueprint.is_none() || e.blueprint == blueprint))
+        .filter(|(_, e)| !chosen || e.value.is_some())
         .map(|(i, _)| i)
         .collect();
 
-    // Each worker compiles its own filter and calculations (jaq filters are not
-    // shared between threads) once per task — compiling loads jq's standard library,
-    // so tasks are kept few and large; results keep catalog order. The filter reads
-    // each entity as a jq value built straight from its document; JSON is built only
-    // for the entities kept, and only for the formats that print it: at 100k
-    // entities, copies of every document cost more than the filter.
+    // Otherwise each entity is judged here, with its derived values over the graph.
+    // Each worker builds its own calculations (jaq filters are not shared between
+    // threads) once per task — compiling loads jq's standard library, so tasks are
+    // kept few and large; results keep catalog order. The filter reads each entity as
+    // a jq value built straight from its document; JSON is built only for the entities
+    // kept, and only for the formats that print it.
+    let graph = (!chosen).then(|| Graph::new(&catalog));
+    let filter = args.filter.as_deref().filter(|_| !chosen);
     let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
     let tasks = 4 * rayon::current_num_threads();
     let rows: Vec<Result<Option<Row>, String>> = candidates
         .par_iter()
         .with_min_len(candidates.len().div_ceil(tasks).max(1))
         .map_init(
-            || {
-                let filter = args.filter.as_deref().map(crate::jq::compile);
-                (Deriver::new(&graph), filter)
-            },
-            |(deriver, filter), &i| {
+            || graph.as_ref().map(Deriver::new).filter(Deriver::any),
+            |deriver, &i| {
                 let entity = &catalog.entities[i];
-                let derived = deriver.any().then(|| deriver.derive(i));
+                let derived = deriver.as_ref().map(|d| d.derive(i));
                 let problems = derived.as_ref().map_or(0, |d| d.problems.len());
-                if filter.is_none() && !structured {
-                    return Ok(Some(Row {
-                        index: i,
-                        value: None,
-                        problems,
-                    }));
-                }
-                if let Some(Ok(filter)) = filter {
-                    let input = derived::entity_val(&catalog, entity, derived.as_ref());
-                    let keep = filter
-                        .run_val(input)
-                        .map_err(|e| format!("--where failed on {}: {e}", graph.reference(i)))?
-                        .iter()
-                        .any(|v| !matches!(v, Value::Null | Value::Bool(false)));
-                    if !keep {
+                if let Some(code) = filter {
+                    if !passes(code, &Located::of(&catalog, entity), derived.as_ref())? {
                         return Ok(None);
                     }
                 }
@@ -147,7 +211,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         ListFormat::Ids => {
             let mut out = String::new();
             for row in &kept {
-                out.push_str(&graph.reference(row.index));
+                out.push_str(&derived::reference(&catalog, &catalog.entities[row.index]));
                 out.push('\n');
             }
             out
@@ -157,7 +221,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
             let report = json!({"version": VERSION, "entities": entities});
             serialize(&report, args.format == ListFormat::Yaml)
         }
-        ListFormat::Table => table(&catalog, &graph, &kept, printer.stdout_colored()),
+        ListFormat::Table => table(&catalog, &kept, printer.stdout_colored()),
     };
     printer.result(&text)?;
     // As in `validate`: the process exit frees a big catalog at once.
@@ -188,7 +252,7 @@ pub fn serialize(value: &Value, yaml: bool) -> String {
 }
 
 /// Aligned columns: ENTITY, TITLE, TEAM, FILE (with its line).
-fn table(catalog: &Catalog, graph: &Graph, rows: &[Row], colored: bool) -> String {
+fn table(catalog: &Catalog, rows: &[Row], colored: bool) -> String {
     let text = |v: &Value| match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -213,7 +277,7 @@ fn table(catalog: &Catalog, graph: &Graph, rows: &[Row], colored: bool) -> Strin
             };
             let line = derived::line_of(catalog, entity).map(|l| format!(":{l}"));
             [
-                graph.reference(r.index),
+                derived::reference(catalog, entity),
                 field("title"),
                 field("team"),
                 format!("{}{}", catalog.file_of(entity), line.unwrap_or_default()),

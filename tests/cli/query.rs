@@ -323,6 +323,57 @@ fn list_filters_with_jq_and_prints_ids_table_json_and_yaml() {
     assert!(stderr.contains("--where"), "{stderr}");
 }
 
+/// `list --where` judges each entity as it loads when its blueprints have no derived
+/// values (`examples/orders`), and over the graph when they have (the extended
+/// fixture): both see the same JSON and stop at the first entity the filter fails on.
+#[test]
+fn list_where_sees_derived_values_and_names_the_entity_it_fails_on() {
+    let plain = orders();
+    let derived = derived_fixture();
+    for root in [plain.path(), derived.path()] {
+        let (code, stdout, stderr) = run(
+            root,
+            &[
+                "list",
+                "--where",
+                ".line > 1 and .file != null",
+                "--format",
+                "ids",
+            ],
+        );
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            stdout,
+            "Component/CoreKafkaLibrary\nComponent/CorePaymentLibrary\nSystem/Cart\nSystem/Products\n",
+            "{}",
+            root.display()
+        );
+        // `.properties.app` is a string on Component/CartService, the first in catalog
+        // order to have one (API/CartAPI has none: null + 1 is 1).
+        let (code, stdout, stderr) = run(root, &["list", "--where", ".properties.app + 1"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        assert!(
+            stderr.contains("--where failed on Component/CartService"),
+            "{stderr}"
+        );
+    }
+    // Derived values are in `.properties` for the filter, as in the listing.
+    let (code, stdout, stderr) = run(
+        derived.path(),
+        &[
+            "list",
+            "System",
+            "--where",
+            ".properties.label == \"Products (Orders)\"",
+            "--format",
+            "ids",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "System/Products\n");
+}
+
 #[test]
 fn show_has_relations_out_and_in_and_where_it_is_defined() {
     let dir = orders();
