@@ -9,6 +9,7 @@ use jaq_core::{Compiler, Ctx, Native, RcIter};
 pub use jaq_json::Val;
 use serde_json::Value;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A compiled jq filter.
@@ -79,6 +80,19 @@ impl Filter {
             .map(|out| out.map(Value::from).map_err(|e| e.to_string()))
             .collect()
     }
+
+    /// Whether the filter holds for `input`, as `select` has it: some output is neither
+    /// null nor false. Every output is still computed, so a runtime error anywhere is
+    /// reported, as [`Filter::run_val`] would; none is converted to JSON.
+    pub fn holds(&self, input: Val) -> Result<bool, String> {
+        let inputs = RcIter::new(core::iter::empty());
+        let mut holds = false;
+        for out in self.0.run((Ctx::new([], &inputs), input)) {
+            let out = out.map_err(|e| e.to_string())?;
+            holds |= !matches!(out, Val::Null | Val::Bool(false));
+        }
+        Ok(holds)
+    }
 }
 
 /// The jq value of a JSON value — the one jaq's own conversion makes of it, numbers
@@ -87,10 +101,15 @@ pub fn val(value: &Value) -> Val {
     match value {
         Value::Null => Val::Null,
         Value::Bool(b) => Val::Bool(*b),
-        Value::Number(n) => n
-            .to_string()
-            .parse()
-            .map_or_else(|_| Val::Num(Rc::new(n.to_string())), Val::Int),
+        // jaq reads the number's text as an integer, else keeps the text: an i64 is
+        // exactly such an integer (isize is 64 bits wide where portolan builds).
+        Value::Number(n) => match n.as_i64().and_then(|i| isize::try_from(i).ok()) {
+            Some(i) => Val::Int(i),
+            None => n
+                .to_string()
+                .parse()
+                .map_or_else(|_| Val::Num(Rc::new(n.to_string())), Val::Int),
+        },
         Value::String(s) => Val::from(s.clone()),
         Value::Array(items) => items.iter().map(val).collect(),
         Value::Object(map) => object(map.iter().map(|(k, v)| (k.as_str(), v))),
@@ -99,11 +118,33 @@ pub fn val(value: &Value) -> Val {
 
 /// A jq object of `fields`, in their order.
 pub fn object<'a>(fields: impl Iterator<Item = (&'a str, &'a Value)>) -> Val {
-    Val::obj(
-        fields
-            .map(|(k, v)| (Rc::new(k.to_owned()), val(v)))
-            .collect(),
-    )
+    Val::obj(fields.map(|(k, v)| (key(k), val(v))).collect())
+}
+
+/// How many object keys a thread remembers.
+const KEYS_REMEMBERED: usize = 4096;
+
+/// An object key as jaq holds it, shared with every earlier object of this thread that
+/// has the same key. The entities of a catalog repeat the same few dozen keys, and a
+/// fresh key costs two allocations (the string and its counted box): a third of
+/// building the jq value of an entity. Once the thread knows `KEYS_REMEMBERED` keys,
+/// new ones are no longer remembered.
+fn key(k: &str) -> Rc<String> {
+    thread_local! {
+        static KEYS: RefCell<HashMap<Box<str>, Rc<String>, foldhash::fast::RandomState>> =
+            RefCell::default();
+    }
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(shared) = keys.get(k) {
+            return Rc::clone(shared);
+        }
+        let fresh = Rc::new(k.to_owned());
+        if keys.len() < KEYS_REMEMBERED {
+            keys.insert(k.into(), Rc::clone(&fresh));
+        }
+        fresh
+    })
 }
 
 #[cfg(test)]
@@ -120,6 +161,25 @@ mod tests {
             .err()
             .unwrap()
             .contains("nosuchfunction"));
+    }
+
+    #[test]
+    fn values_are_those_jaq_makes_of_json() {
+        let json = json!({"n": [0, -7, 9_223_372_036_854_775_807_i64, 18_446_744_073_709_551_615_u64, 1.5, 1e300],
+            "s": "x", "b": true, "z": null, "o": {"n": 1}});
+        // Debug tells an integer from a number kept as text, which `==` does not.
+        let debug = |v: Val| format!("{v:?}");
+        assert_eq!(debug(val(&json)), debug(Val::from(json.clone())));
+        // Keys are shared, values are not: building twice gives equal values.
+        assert_eq!(val(&json), val(&json));
+        let f = compile(".o.n == 1 and .s == \"x\"").unwrap();
+        assert_eq!(f.holds(val(&json)), Ok(true));
+        assert_eq!(compile(".z").unwrap().holds(val(&json)), Ok(false));
+        assert_eq!(compile("null, 1").unwrap().holds(val(&json)), Ok(true));
+        assert!(compile("true, error(\"no\")")
+            .unwrap()
+            .holds(val(&json))
+            .is_err());
     }
 
     #[test]

@@ -116,6 +116,7 @@ pub fn load_sieved(
 
     // Sized once: growing a 100k-entity list step by step copies it several times.
     let mut entities = Vec::with_capacity(outcomes.iter().map(|o| o.entities.len()).sum());
+    files.reserve(outcomes.len() + discovered.files.len());
     let mut shadows = Shadows::default();
     for outcome in outcomes {
         files.push(outcome.file);

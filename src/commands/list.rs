@@ -66,13 +66,10 @@ fn filter_error(message: String) -> CommandError {
 /// The filter is compiled once per thread.
 fn passes(code: &str, located: &Located, derived: Option<&Derived>) -> Result<bool, String> {
     crate::jq::with_compiled(code, |filter| {
-        let outputs = filter
+        filter
             .map_err(str::to_owned)
-            .and_then(|f| f.run_val(derived::entity_val(located, derived)))
-            .map_err(|e| format!("--where failed on {}: {e}", located.reference()))?;
-        Ok(outputs
-            .iter()
-            .any(|v| !matches!(v, Value::Null | Value::Bool(false))))
+            .and_then(|f| f.holds(derived::entity_val(located, derived)))
+            .map_err(|e| format!("--where failed on {}: {e}", located.reference()))
     })
 }
 
