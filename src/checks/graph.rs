@@ -122,14 +122,15 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
         let mut nodes: HashMap<usize, NodeIndex, foldhash::fast::RandomState> = HashMap::default();
         let mut members: Vec<usize> = ids.values().copied().collect();
         members.sort_unstable();
-        for &e in &members {
-            nodes.insert(e, graph.add_node(e));
-        }
+        // Only entities on a self-relation edge can be on a cycle: the graph holds
+        // those alone, not every entity of the blueprint (40k Components at 100k).
         for &e in &members {
             for key in &keys {
                 for link in catalog.entities[e].targets(key) {
-                    if let Some(t) = ids.get(&*link.target) {
-                        graph.add_edge(nodes[&e], nodes[t], (key.as_str(), link.index));
+                    if let Some(&t) = ids.get(&*link.target) {
+                        let from = *nodes.entry(e).or_insert_with(|| graph.add_node(e));
+                        let to = *nodes.entry(t).or_insert_with(|| graph.add_node(t));
+                        graph.add_edge(from, to, (key.as_str(), link.index));
                     }
                 }
             }

@@ -126,7 +126,14 @@ mod tests {
     fn reads_whole_files_of_any_size() {
         let dir = tempfile::tempdir().unwrap();
         let worktree = Worktree::new(dir.path());
-        for len in [0, 1, READ_CHUNK - 1, READ_CHUNK, READ_CHUNK + 1, 3 * READ_CHUNK + 7] {
+        for len in [
+            0,
+            1,
+            READ_CHUNK - 1,
+            READ_CHUNK,
+            READ_CHUNK + 1,
+            3 * READ_CHUNK + 7,
+        ] {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             std::fs::write(dir.path().join("f.yaml"), &bytes).unwrap();
             let read = worktree.read("f.yaml").unwrap();
