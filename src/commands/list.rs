@@ -80,21 +80,17 @@ fn passes(code: &str, located: &Located, derived: Option<&Derived>) -> Result<bo
 struct Choice<'a> {
     blueprint: Option<&'a str>,
     filter: Option<&'a str>,
+    /// Whether the output prints documents (`--format ids` does not, and keeps none).
+    documents: bool,
+    /// The chosen entities, by (file, document).
+    chosen: Mutex<Vec<(usize, usize)>>,
     /// Where the filter failed: (file, document) and why; the first in catalog order is
     /// reported.
     failures: Mutex<Vec<((usize, usize), String)>>,
 }
 
-impl Sieve for Choice<'_> {
-    fn applies(&self, blueprints: &Blueprints) -> bool {
-        blueprints
-            .list
-            .iter()
-            .filter(|b| self.blueprint.is_none_or(|name| b.identifier == name))
-            .all(|b| !b.has_derived())
-    }
-
-    fn keep(&self, located: &Located) -> bool {
+impl Choice<'_> {
+    fn chooses(&self, located: &Located) -> bool {
         if located.entity.blueprint.is_none()
             || self
                 .blueprint
@@ -115,6 +111,27 @@ impl Sieve for Choice<'_> {
     }
 }
 
+impl Sieve for Choice<'_> {
+    fn applies(&self, blueprints: &Blueprints) -> bool {
+        blueprints
+            .list
+            .iter()
+            .filter(|b| self.blueprint.is_none_or(|name| b.identifier == name))
+            .all(|b| !b.has_derived())
+    }
+
+    fn keep(&self, located: &Located) -> bool {
+        let chosen = self.chooses(located);
+        if chosen {
+            let at = (located.entity.file, located.entity.document);
+            if let Ok(mut all) = self.chosen.lock() {
+                all.push(at);
+            }
+        }
+        chosen && self.documents
+    }
+}
+
 pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     // A filter that does not compile is a usage error before any loading.
     if let Some(code) = &args.filter {
@@ -123,6 +140,8 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let choice = Choice {
         blueprint: args.blueprint.as_deref(),
         filter: args.filter.as_deref(),
+        documents: args.format != ListFormat::Ids,
+        chosen: Mutex::default(),
         failures: Mutex::default(),
     };
     let catalog = load_sieved(args.root.as_deref(), true, Some(&choice), printer)?;
@@ -145,13 +164,14 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     if let Some((_, failure)) = failures.into_iter().min_by_key(|(at, _)| *at) {
         return Err(filter_error(failure));
     }
-    // Chosen while loading: the kept entities are those with their document.
+    let mut chosen_at = choice.chosen.into_inner().unwrap_or_default();
+    chosen_at.sort_unstable();
     let candidates: Vec<usize> = catalog
         .entities
         .iter()
         .enumerate()
         .filter(|(_, e)| e.blueprint.is_some() && (blueprint.is_none() || e.blueprint == blueprint))
-        .filter(|(_, e)| !chosen || e.value.is_some())
+        .filter(|(_, e)| !chosen || chosen_at.binary_search(&(e.file, e.document)).is_ok())
         .map(|(i, _)| i)
         .collect();
 
