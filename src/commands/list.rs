@@ -102,13 +102,17 @@ impl Choice<'_> {
             return true;
         };
         passes(code, located, None).unwrap_or_else(|failure| {
-            let at = (located.entity.file, located.entity.document);
             if let Ok(mut failures) = self.failures.lock() {
-                failures.push((at, failure));
+                failures.push((place(located), failure));
             }
             false
         })
     }
+}
+
+/// Where an entity is: (file, document), which orders entities as the catalog does.
+fn place(located: &Located) -> (usize, usize) {
+    (located.entity.file, located.entity.document)
 }
 
 impl Sieve for Choice<'_> {
@@ -123,9 +127,8 @@ impl Sieve for Choice<'_> {
     fn keep(&self, located: &Located) -> bool {
         let chosen = self.chooses(located);
         if chosen {
-            let at = (located.entity.file, located.entity.document);
             if let Ok(mut all) = self.chosen.lock() {
-                all.push(at);
+                all.push(place(located));
             }
         }
         chosen && self.documents
@@ -159,7 +162,8 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         })?),
         None => None,
     };
-    let chosen = choice.applies(&catalog.blueprints);
+    // Whether the entities were chosen while loading (see `Choice`).
+    let sieved = choice.applies(&catalog.blueprints);
     let failures = choice.failures.into_inner().unwrap_or_default();
     if let Some((_, failure)) = failures.into_iter().min_by_key(|(at, _)| *at) {
         return Err(filter_error(failure));
@@ -171,7 +175,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         .iter()
         .enumerate()
         .filter(|(_, e)| e.blueprint.is_some() && (blueprint.is_none() || e.blueprint == blueprint))
-        .filter(|(_, e)| !chosen || chosen_at.binary_search(&(e.file, e.document)).is_ok())
+        .filter(|(_, e)| !sieved || chosen_at.binary_search(&(e.file, e.document)).is_ok())
         .map(|(i, _)| i)
         .collect();
 
@@ -181,8 +185,8 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     // kept few and large; results keep catalog order. The filter reads each entity as
     // a jq value built straight from its document; JSON is built only for the entities
     // kept, and only for the formats that print it.
-    let graph = (!chosen).then(|| Graph::new(&catalog));
-    let filter = args.filter.as_deref().filter(|_| !chosen);
+    let graph = (!sieved).then(|| Graph::new(&catalog));
+    let filter = args.filter.as_deref().filter(|_| !sieved);
     let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
     let tasks = 4 * rayon::current_num_threads();
     let rows: Vec<Result<Option<Row>, String>> = candidates
