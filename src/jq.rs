@@ -81,8 +81,9 @@ impl Filter {
             .collect()
     }
 
-    /// Whether the filter holds for `input`, as `select` has it: some output is neither
-    /// null nor false. Every output is still computed, so a runtime error anywhere is
+    /// Whether the filter holds for `input`, as jq's `select` has it: some output is
+    /// neither null nor false (`nan` and infinities hold, as in jq; as JSON they would
+    /// have become null). Every output is still computed, so a runtime error anywhere is
     /// reported, as [`Filter::run_val`] would; none is converted to JSON.
     pub fn holds(&self, input: Val) -> Result<bool, String> {
         let inputs = RcIter::new(core::iter::empty());
@@ -176,6 +177,8 @@ mod tests {
         assert_eq!(f.holds(val(&json)), Ok(true));
         assert_eq!(compile(".z").unwrap().holds(val(&json)), Ok(false));
         assert_eq!(compile("null, 1").unwrap().holds(val(&json)), Ok(true));
+        assert_eq!(compile("nan").unwrap().holds(val(&json)), Ok(true));
+        assert_eq!(compile("1 / 0").unwrap().holds(val(&json)), Ok(true));
         assert!(compile("true, error(\"no\")")
             .unwrap()
             .holds(val(&json))
