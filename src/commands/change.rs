@@ -158,12 +158,7 @@ pub fn check(
         }
     }
     let files = template.files(source.as_ref())?;
-    let platform_repo = catalog
-        .config
-        .github
-        .repo
-        .clone()
-        .or_else(|| repo.and_then(Repo::origin_repo));
+    let platform_repo = platform_repo(&catalog.config, repo);
     let now = match &request.now {
         Some(text) => Instant::parse(text).map_err(|e| {
             CommandError::new(e).hint("--now takes a time like 2026-11-29T18:00:00Z")
@@ -419,4 +414,14 @@ pub fn read_values(
         ))
         .hint("write one `input: value` per line")),
     }
+}
+
+/// `owner/name` of the platform repository: `github.repo` in portolan.yaml, else the
+/// origin remote of the Git repository.
+pub fn platform_repo(config: &Config, repo: Option<&Repo>) -> Option<String> {
+    config
+        .github
+        .repo
+        .clone()
+        .or_else(|| repo.and_then(Repo::origin_repo))
 }

@@ -36,6 +36,8 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
         let (blueprint, id) = catalog.resolve(reference).map_err(|m| {
             CommandError::new(m).hint("name the entity as BLUEPRINT/ID, e.g. `Component/checkout`")
         })?;
+        let repo = crate::git::Repo::discover(&root).ok();
+        let platform_repo = super::change::platform_repo(&catalog.config, repo.as_ref());
         let catalog = std::sync::Arc::new(catalog);
         let shared: std::sync::Arc<dyn crate::source::Source + Send + Sync> =
             std::sync::Arc::new(Worktree::new(&root));
@@ -44,8 +46,8 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
                 t,
                 std::sync::Arc::clone(&catalog),
                 std::sync::Arc::clone(&shared),
-                &blueprint,
-                &id,
+                platform_repo.as_deref(),
+                (&blueprint, &id),
             )
         });
     }

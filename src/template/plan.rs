@@ -87,6 +87,51 @@ impl From<InputError> for PlanError {
     }
 }
 
+/// What every expression of a template sees before its inputs: `config`, `platform`,
+/// `service_repo` (with `--repo`), `now`, `template` and `entity` (day-2 and delete).
+/// One place, so `templates --for` judges preconditions on the variables a run has.
+fn base_variables(
+    template: &Template,
+    catalog: &Catalog,
+    platform_repo: Option<&str>,
+    service_repo: Option<&Value>,
+    now: &str,
+    entity: Option<Value>,
+) -> BTreeMap<String, Value> {
+    let mut variables: BTreeMap<String, Value> = BTreeMap::new();
+    variables.insert(
+        "config".into(),
+        serde_json::to_value(&catalog.config).unwrap_or(Value::Null),
+    );
+    let mut platform = Map::new();
+    if let Some(repo) = platform_repo {
+        platform.insert("repo".into(), repo.into());
+        platform.insert(
+            "repo_url".into(),
+            format!("https://github.com/{repo}.git").into(),
+        );
+    }
+    variables.insert("platform".into(), Value::Object(platform));
+    if let Some(service_repo) = service_repo {
+        variables.insert("service_repo".into(), service_repo.clone());
+    }
+    variables.insert("now".into(), now.into());
+    variables.insert(
+        "template".into(),
+        json!({"name": template.spec.name, "version": template.spec.version}),
+    );
+    if let Some(entity) = entity {
+        variables.insert("entity".into(), entity);
+    }
+    variables
+}
+
+/// The `entity` variable: the JSON of `blueprint`/`id`, when it exists.
+fn entity_value(catalog: &Catalog, blueprint: &str, id: &str) -> Option<Value> {
+    let b = catalog.blueprints.index_of(blueprint)?;
+    catalog.entity(b, id).map(|e| entity_json(catalog, e))
+}
+
 /// Plan a run of `template`, whose files are `files`.
 pub fn plan(
     template: &Template,
@@ -95,42 +140,23 @@ pub fn plan(
 ) -> Result<Plan, PlanError> {
     let catalog = Arc::clone(&run.catalog);
     let known_files = Files::new(Arc::clone(&run.source));
-    let mut variables: BTreeMap<String, Value> = BTreeMap::new();
-    variables.insert(
-        "config".into(),
-        serde_json::to_value(&catalog.config).unwrap_or(Value::Null),
-    );
-    let mut platform = Map::new();
-    if let Some(repo) = &run.platform_repo {
-        platform.insert("repo".into(), repo.clone().into());
-        platform.insert(
-            "repo_url".into(),
-            format!("https://github.com/{repo}.git").into(),
-        );
-    }
-    variables.insert("platform".into(), Value::Object(platform));
-    if let Some(service_repo) = &run.service_repo {
-        variables.insert("service_repo".into(), service_repo.clone());
-    }
     let now = run.now.rfc3339();
-    variables.insert("now".into(), now.clone().into());
-    variables.insert(
-        "template".into(),
-        json!({"name": template.spec.name, "version": template.spec.version}),
+    let entity = run
+        .entity
+        .as_ref()
+        .and_then(|(blueprint, id)| entity_value(&catalog, blueprint, id));
+    let entity_ref = run
+        .entity
+        .as_ref()
+        .map(|(blueprint, id)| format!("{blueprint}/{id}"));
+    let mut variables = base_variables(
+        template,
+        &catalog,
+        run.platform_repo.as_deref(),
+        run.service_repo.as_ref(),
+        &now,
+        entity,
     );
-    let entity_ref = match &run.entity {
-        Some((blueprint, id)) => {
-            let entity = catalog
-                .blueprints
-                .index_of(blueprint)
-                .and_then(|b| catalog.entity(b, id));
-            if let Some(entity) = entity {
-                variables.insert("entity".into(), entity_json(&catalog, entity));
-            }
-            Some(format!("{blueprint}/{id}"))
-        }
-        None => None,
-    };
 
     let defaults = Engine::new(variables.clone(), Arc::clone(&catalog), known_files.clone());
     let inputs = inputs::collect(
@@ -965,34 +991,25 @@ fn replace_document(
 }
 
 /// Whether a day-2 or delete template can run on an entity: its blueprint matches and
-/// every precondition that does not depend on inputs holds.
+/// every precondition that does not depend on inputs holds, over the variables a run
+/// would have (`platform_repo` as [`Run::platform_repo`]).
 pub fn applies(
     template: &Template,
     catalog: Arc<Catalog>,
     source: Arc<dyn Source + Send + Sync>,
-    blueprint: &str,
-    id: &str,
+    platform_repo: Option<&str>,
+    (blueprint, id): (&str, &str),
 ) -> bool {
     if template.spec.operation == Operation::Create
         || template.spec.blueprint.as_deref() != Some(blueprint)
     {
         return false;
     }
-    let Some(entity) = catalog
-        .blueprints
-        .index_of(blueprint)
-        .and_then(|b| catalog.entity(b, id))
-        .map(|e| entity_json(&catalog, e))
-    else {
+    let Some(entity) = entity_value(&catalog, blueprint, id) else {
         return false;
     };
-    let mut variables = BTreeMap::new();
-    variables.insert(
-        "config".into(),
-        serde_json::to_value(&catalog.config).unwrap_or(Value::Null),
-    );
-    variables.insert("entity".to_owned(), entity);
-    variables.insert("now".into(), Instant::now().rfc3339().into());
+    let now = Instant::now().rfc3339();
+    let variables = base_variables(template, &catalog, platform_repo, None, &now, Some(entity));
     let engine = Engine::new(variables, Arc::clone(&catalog), Files::new(source));
     template
         .spec

@@ -341,6 +341,46 @@ fn patches_that_miss_fail_located_and_write_nothing() {
     }
 }
 
+/// `templates --for` judges preconditions over the variables a run has: `platform`,
+/// `template` and `now` besides `config` and `entity`.
+#[test]
+fn templates_for_sees_the_variables_of_a_run() {
+    let dir = scaffolded();
+    let precondition = |that: &str| {
+        format!(
+            "name: ping\noperation: day-2\nblueprint: Component\npreconditions:\n  - that: \"{that}\"\n    message: not here\nsteps:\n  - request: {{ kind: ping }}\n"
+        )
+    };
+    let listed = |dir: &Path| {
+        let output = portolan()
+            .args(["templates", "--for", "Component/cart", "--format", "json"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "ping")
+    };
+    let holds = "{{ platform.repo == 'acme/platform' and template.name == 'ping' and now is defined and entity.identifier == 'cart' }}";
+    write(
+        dir.path(),
+        "templates/ping/template.yaml",
+        precondition(holds).as_bytes(),
+    );
+    assert!(listed(dir.path()));
+    let fails = "{{ platform.repo == 'someone/else' }}";
+    write(
+        dir.path(),
+        "templates/ping/template.yaml",
+        precondition(fails).as_bytes(),
+    );
+    assert!(!listed(dir.path()));
+}
+
 #[test]
 fn templates_for_lists_what_runs_on_an_entity() {
     let dir = scaffolded();
