@@ -4,12 +4,12 @@
 //! expensive part, so a filter is compiled once per blueprint or command and then run
 //! over every entity.
 
+use crate::catalog::FastMap;
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Native, RcIter};
 pub use jaq_json::Val;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A compiled jq filter.
@@ -132,8 +132,7 @@ const KEYS_REMEMBERED: usize = 4096;
 /// new ones are no longer remembered.
 fn key(k: &str) -> Rc<String> {
     thread_local! {
-        static KEYS: RefCell<HashMap<Box<str>, Rc<String>, foldhash::fast::RandomState>> =
-            RefCell::default();
+        static KEYS: RefCell<FastMap<Box<str>, Rc<String>>> = RefCell::default();
     }
     KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();

@@ -11,12 +11,12 @@
 //! The reverse index is built once per command ([`Graph::new`]): a query then walks
 //! edges instead of scanning 100k entities per hop.
 
-use super::{Blueprint, Blueprints, Catalog, Entity};
+use super::{Blueprint, Blueprints, Catalog, Entity, FastMap};
 use crate::jq;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::ops::Range;
 
 /// Entities per parallel task when the graph is built.
@@ -61,7 +61,7 @@ impl<'a> Graph<'a> {
     /// Resolve every link once and index the edges by target.
     pub fn new(catalog: &'a Catalog) -> Self {
         // Per blueprint: relation key → target blueprint index.
-        let targets: Vec<HashMap<&str, usize, foldhash::fast::RandomState>> = catalog
+        let targets: Vec<FastMap<&str, usize>> = catalog
             .blueprints
             .list
             .iter()
@@ -175,11 +175,15 @@ impl<'a> Graph<'a> {
 
 /// `BLUEPRINT/ID` of an entity (its blueprint as written when it names none).
 pub fn reference(catalog: &Catalog, entity: &Entity) -> String {
-    format!(
-        "{}/{}",
-        blueprint_name(&catalog.blueprints, entity).unwrap_or("?"),
-        entity.identifier
+    reference_of(
+        blueprint_name(&catalog.blueprints, entity),
+        &entity.identifier,
     )
+}
+
+/// `BLUEPRINT/ID`, `?` standing for a blueprint the entity does not name.
+fn reference_of(blueprint: Option<&str>, id: &str) -> String {
+    format!("{}/{id}", blueprint.unwrap_or("?"))
 }
 
 /// The name of an entity's blueprint, as written when it names none.
@@ -240,11 +244,7 @@ impl<'e> Located<'e> {
 
     /// `BLUEPRINT/ID`, as [`reference`] says it.
     pub fn reference(&self) -> String {
-        format!(
-            "{}/{}",
-            self.blueprint.unwrap_or("?"),
-            self.entity.identifier
-        )
+        reference_of(self.blueprint, &self.entity.identifier)
     }
 }
 

@@ -3,7 +3,7 @@
 //! Runs after every check, once per file that has a finding, so a clean file never
 //! pays for the span-aware parse (DESIGN.md §8).
 
-use super::SourceFile;
+use super::{FastMap, SourceFile};
 use crate::diagnostic::{Anchor, Diagnostic, Place};
 use crate::source::spans::DocumentSpans;
 use crate::source::text::LineIndex;
@@ -20,8 +20,7 @@ pub fn resolve(files: &[SourceFile], diagnostics: &mut [Diagnostic]) {
         // A clean catalog of 100k files does not pay for indexing them by path.
         return;
     }
-    let by_path: HashMap<&str, &SourceFile, foldhash::fast::RandomState> =
-        files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let by_path: FastMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut groups: HashMap<&str, Vec<&mut Place>> = HashMap::new();
     for diagnostic in diagnostics.iter_mut() {
         let Diagnostic { place, related, .. } = diagnostic;

@@ -2,7 +2,7 @@
 //!
 //! Rules: `identifier-duplicate`, `identifier-case-clash`, `relation-cycle`.
 
-use crate::catalog::{Catalog, Entity, IdMap};
+use crate::catalog::{Catalog, Entity, FastMap, IdMap};
 use crate::diagnostic::{Diagnostic, Place};
 use crate::rules;
 use crate::source::spans::Target;
@@ -61,8 +61,8 @@ fn index_blueprint(
     let bp_name = &catalog.blueprints.list[bp].identifier;
     let mut ids = IdMap::with_capacity_and_hasher(members.len(), Default::default());
     // Identifiers by their lowercase form; most are lowercase already and not copied.
-    let mut lowercase: HashMap<Cow<str>, usize, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(members.len(), Default::default());
+    let mut lowercase: FastMap<Cow<str>, usize> =
+        FastMap::with_capacity_and_hasher(members.len(), Default::default());
     for &i in members {
         let entity = &catalog.entities[i];
         if let Some(&first) = ids.get(&entity.identifier) {
@@ -119,7 +119,7 @@ pub fn cycles(catalog: &Catalog) -> Vec<Diagnostic> {
         }
         let ids = &catalog.by_blueprint[bp_index];
         let mut graph: DiGraph<usize, (&str, Option<u32>)> = DiGraph::new();
-        let mut nodes: HashMap<usize, NodeIndex, foldhash::fast::RandomState> = HashMap::default();
+        let mut nodes: FastMap<usize, NodeIndex> = FastMap::default();
         let mut members: Vec<usize> = ids.values().copied().collect();
         members.sort_unstable();
         // Only entities on a self-relation edge can be on a cycle: the graph holds
