@@ -200,12 +200,11 @@ pub(crate) fn blueprint_name<'e>(
 /// The 1-based line where an entity's document starts (its first line of content,
 /// past `---`, comments and blank lines).
 pub fn line_of(catalog: &Catalog, entity: &Entity) -> Option<usize> {
-    let file = catalog.files.get(entity.file)?;
-    document_line(&file.text, file.documents.get(entity.document)?.clone())
+    Located::of(catalog, entity).line()
 }
 
 /// The 1-based line where the document at `range` of `text` starts (see [`line_of`]).
-pub fn document_line(text: &str, range: Range<usize>) -> Option<usize> {
+fn document_line(text: &str, range: Range<usize>) -> Option<usize> {
     let document = text.get(range.clone())?;
     let mut offset = range.start;
     for line in document.split_inclusive('\n') {
@@ -229,17 +228,27 @@ pub struct Located<'e> {
     /// Its blueprint's name, as written when it names none.
     pub blueprint: Option<&'e str>,
     pub file: &'e str,
-    pub line: Option<usize>,
+    /// The file's text and the document's range in it, for [`Located::line`]: counted
+    /// only when the JSON is built, not for every entity a load looks at.
+    pub text: &'e str,
+    pub range: Option<Range<usize>>,
 }
 
 impl<'e> Located<'e> {
     pub fn of(catalog: &'e Catalog, entity: &'e Entity) -> Self {
+        let file = catalog.files.get(entity.file);
         Located {
             entity,
             blueprint: blueprint_name(&catalog.blueprints, entity),
             file: catalog.file_of(entity),
-            line: line_of(catalog, entity),
+            text: file.map_or("", |f| f.text.as_str()),
+            range: file.and_then(|f| f.documents.get(entity.document)).cloned(),
         }
+    }
+
+    /// The line where the entity's document starts (see [`line_of`]).
+    pub fn line(&self) -> Option<usize> {
+        document_line(self.text, self.range.clone()?)
     }
 
     /// `BLUEPRINT/ID`, as [`reference`] says it.
@@ -788,7 +797,7 @@ fn entity_fields<'e>(
         .flat_map(|d| d.values.iter().map(|(k, v)| (k, v.clone())));
     let mut fields = port_fields(located.blueprint, located.entity, extra);
     fields.push(("file", Cow::Owned(json!(located.file))));
-    fields.push(("line", Cow::Owned(json!(located.line))));
+    fields.push(("line", Cow::Owned(json!(located.line()))));
     fields
 }
 

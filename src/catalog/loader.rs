@@ -6,7 +6,7 @@
 //! files with findings.
 
 use super::blueprint::{Blueprint, Origin};
-use super::derived::{blueprint_name, document_line, Located};
+use super::derived::{blueprint_name, Located};
 use super::entity::file_stem;
 use super::{builtin, positions, Blueprints, Catalog, Entity, Shadows, SourceFile};
 use crate::checks::{self, entity::DocumentContext};
@@ -468,7 +468,8 @@ fn load_entity_file(
                     entity: &entity,
                     blueprint: blueprint_name(blueprints, &entity),
                     file: path,
-                    line: document_line(&parsed.text, range),
+                    text: &parsed.text,
+                    range: Some(range),
                 }),
                 None => options.keep_values,
             };
