@@ -242,13 +242,13 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a pre-commit hook that runs `portolan validate --staged`')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the pre-commit and pre-merge-commit hooks that run `portolan validate --staged`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'portolan;hook;install' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output: auto (a terminal, and NO_COLOR unset), always, never')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Keep an existing pre-commit hook (renamed pre-commit.local) and run it first')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Keep an existing hook (renamed <hook>.local) and run it first')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -256,7 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             break
         }
         'portolan;hook;help' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a pre-commit hook that runs `portolan validate --staged`')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the pre-commit and pre-merge-commit hooks that run `portolan validate --staged`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -337,7 +337,7 @@ Register-ArgumentCompleter -Native -CommandName 'portolan' -ScriptBlock {
             break
         }
         'portolan;help;hook' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install a pre-commit hook that runs `portolan validate --staged`')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install the pre-commit and pre-merge-commit hooks that run `portolan validate --staged`')
             break
         }
         'portolan;help;hook;install' {

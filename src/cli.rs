@@ -262,9 +262,9 @@ pub struct HookArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HookCommand {
-    /// Install a pre-commit hook that runs `portolan validate --staged`.
+    /// Install the pre-commit and pre-merge-commit hooks that run `portolan validate --staged`.
     Install {
-        /// Keep an existing pre-commit hook (renamed pre-commit.local) and run it first.
+        /// Keep an existing hook (renamed <hook>.local) and run it first.
         #[arg(long)]
         force: bool,
         /// The platform repository (default: the one around the current directory).

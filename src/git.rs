@@ -39,6 +39,9 @@ pub struct Repo {
     top: PathBuf,
     /// The platform root relative to the top level, `/`-separated, empty at the top.
     prefix: String,
+    /// The index Git named in `GIT_INDEX_FILE` for this repository (the temporary index
+    /// of `git commit -a` or `git commit PATH`), read instead of `.git/index`.
+    index_file: Option<PathBuf>,
 }
 
 impl Repo {
@@ -62,10 +65,12 @@ impl Repo {
             .strip_prefix(&absolute_top)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
+        let index_file = index_from_env(repo.path());
         Ok(Repo {
             git_dir: repo.path().to_path_buf(),
             top,
             prefix,
+            index_file,
         })
     }
 
@@ -79,8 +84,30 @@ impl Repo {
         &self.prefix
     }
 
+    /// The repository, with the index Git named for it when it named one, so every
+    /// reader of the index (the staged snapshot, the status of files) sees the same.
     fn open(&self) -> Result<git2::Repository, GitError> {
-        Ok(git2::Repository::open(&self.git_dir)?)
+        let repo = git2::Repository::open(&self.git_dir)?;
+        if let Some(path) = &self.index_file {
+            let mut index = git2::Index::open(path)?;
+            repo.set_index(&mut index)?;
+        }
+        Ok(repo)
+    }
+
+    /// Files Git tracks (in the index) whose name is `name`, at any depth, as paths
+    /// from the top level.
+    pub fn tracked_named(&self, name: &str) -> Vec<String> {
+        let Ok(index) = self.open().and_then(|repo| Ok(repo.index()?)) else {
+            return Vec::new();
+        };
+        let mut found: Vec<String> = index
+            .iter()
+            .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+            .filter(|path| path.rsplit('/').next() == Some(name))
+            .collect();
+        found.dedup();
+        found
     }
 
     /// The files the next commit will contain: the index (stage 0), over HEAD.
@@ -471,6 +498,27 @@ impl Repo {
             .strip_prefix('/')
             .map(str::to_owned)
     }
+}
+
+/// The index `GIT_INDEX_FILE` names, when the repository Git's environment names is
+/// the one at `git_dir`. Git hands hooks a temporary index this way (`git commit -a`,
+/// `git commit PATH`); a relative value is relative to the current folder, which Git
+/// sets to the top level for hooks. A variable left over from another repository's
+/// hook does not apply to this one.
+fn index_from_env(git_dir: &Path) -> Option<PathBuf> {
+    let value = std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty())?;
+    let path = PathBuf::from(value);
+    let path = if path.is_absolute() {
+        path
+    } else {
+        std::env::current_dir().ok()?.join(path)
+    };
+    let named = git2::Repository::open_from_env().ok()?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    same(named.path(), git_dir).then_some(path)
 }
 
 /// `owner/name` from a remote URL, if it has that shape.

@@ -1,9 +1,13 @@
-//! `portolan hook install`: a pre-commit hook that runs `portolan validate --staged`.
+//! `portolan hook install`: Git hooks that run `portolan validate --staged` before a
+//! commit is made — `pre-commit` for commits, `pre-merge-commit` for merges (two valid
+//! branches can merge into a dangling reference).
 //!
-//! The hook goes where Git actually looks (`core.hooksPath`, the common folder of a
-//! worktree), found by asking Git itself. An existing hook is never replaced silently:
+//! The hooks go where Git actually looks (`core.hooksPath`, the common folder of a
+//! worktree), found by asking Git itself. Each records the platform folder it was
+//! installed for, relative to the top level where Git runs hooks, so a platform kept in
+//! a sub-folder is the one validated. An existing hook is never replaced silently:
 //! without `--force` the command refuses; with it, the old hook is kept as
-//! `pre-commit.local` and runs first.
+//! `<hook>.local` and runs first.
 
 use super::validate::git_error;
 use super::{platform_root, CommandError, Outcome};
@@ -13,8 +17,13 @@ use crate::output::Printer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The hooks portolan installs: Git runs each before it records a commit.
+const HOOKS: [&str; 2] = ["pre-commit", "pre-merge-commit"];
+
 /// Marks a hook portolan wrote, so re-installing updates it in place.
-const MARKER: &str = "# portolan pre-commit hook";
+fn marker(hook: &str) -> String {
+    format!("# portolan {hook} hook")
+}
 
 pub fn run(args: HookArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     match args.command {
@@ -27,42 +36,82 @@ fn install(path: Option<&Path>, force: bool, printer: &Printer) -> Result<Outcom
     let repo = Repo::discover(&root).map_err(git_error)?;
     let hooks = hooks_dir(repo.top())?;
     std::fs::create_dir_all(&hooks)?;
-    let hook = hooks.join("pre-commit");
-    let chained = hooks.join("pre-commit.local");
-    let mut chain = chained.is_file();
-    if let Ok(existing) = std::fs::read_to_string(&hook) {
-        if !existing.contains(MARKER) {
-            if !force {
-                return Err(CommandError::new(format!("a pre-commit hook already exists: {}", hook.display()))
-                    .hint("`portolan hook install --force` keeps it (as pre-commit.local) and runs it before portolan; or add `portolan validate --staged` to it yourself"));
-            }
-            if chained.exists() {
-                return Err(CommandError::new(format!(
-                    "both {} and {} exist",
-                    hook.display(),
-                    chained.display()
-                ))
-                .hint("merge or remove one of them, then install again"));
-            }
+    // Decide for every hook before writing any, so a refusal leaves all as they were.
+    let mut plans = Vec::new();
+    for name in HOOKS {
+        plans.push(plan(&hooks, name, force)?);
+    }
+    let mut message = String::new();
+    for (name, chain) in HOOKS.iter().zip(plans) {
+        let hook = hooks.join(name);
+        let chained = hooks.join(format!("{name}.local"));
+        if chain == Chain::Move {
             std::fs::rename(&hook, &chained)?;
-            chain = true;
         }
-    } else if hook.exists() {
-        return Err(
-            CommandError::new(format!("{} exists but cannot be read", hook.display()))
-                .hint("check its permissions"),
-        );
+        write_executable(&hook, &script(name, repo.prefix(), chain != Chain::None))?;
+        message.push_str(&format!("installed the {name} hook: {}\n", hook.display()));
+        if chain != Chain::None {
+            message.push_str(&format!(
+                "the previous {name} hook runs first: {}\n",
+                chained.display()
+            ));
+        }
     }
-    write_executable(&hook, &script(repo.prefix(), chain))?;
-    let mut message = format!("installed the pre-commit hook: {}\n", hook.display());
-    if chain {
-        message.push_str(&format!(
-            "the previous hook runs first: {}\n",
-            chained.display()
-        ));
-    }
+    let folder = if repo.prefix().is_empty() {
+        "the top level".to_owned()
+    } else {
+        format!("`{}`", repo.prefix())
+    };
+    message.push_str(&format!(
+        "the hooks validate the platform at {folder} as each commit will contain it\n"
+    ));
     printer.message(&message)?;
     Ok(Outcome::Success)
+}
+
+/// What happens to a hook that is not portolan's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    /// There is none: portolan's runs alone.
+    None,
+    /// `<hook>.local` already holds the user's hook (an earlier `--force`).
+    Keep,
+    /// The user's hook becomes `<hook>.local` (with `--force`).
+    Move,
+}
+
+fn plan(hooks: &Path, name: &str, force: bool) -> Result<Chain, CommandError> {
+    let hook = hooks.join(name);
+    let chained = hooks.join(format!("{name}.local"));
+    let kept = if chained.is_file() {
+        Chain::Keep
+    } else {
+        Chain::None
+    };
+    match std::fs::read_to_string(&hook) {
+        Ok(existing) if is_ours(&existing, name) => Ok(kept),
+        Ok(_) if !force => Err(CommandError::new(format!("a {name} hook already exists: {}", hook.display()))
+            .hint(format!("`portolan hook install --force` keeps it (as {name}.local) and runs it before portolan; or add `portolan validate --staged` to it yourself; nothing was installed"))),
+        Ok(_) if chained.exists() => Err(CommandError::new(format!(
+            "both {} and {} exist",
+            hook.display(),
+            chained.display()
+        ))
+        .hint("merge or remove one of them, then install again; nothing was installed")),
+        Ok(_) => Ok(Chain::Move),
+        Err(_) if hook.exists() => Err(CommandError::new(format!(
+            "{} exists but cannot be read",
+            hook.display()
+        ))
+        .hint("check its permissions; nothing was installed")),
+        Err(_) => Ok(kept),
+    }
+}
+
+/// Whether a hook's text is one portolan wrote (this version's marker, or the
+/// pre-commit marker of earlier versions).
+fn is_ours(text: &str, name: &str) -> bool {
+    text.contains(&marker(name))
 }
 
 /// The hooks folder Git uses for this working tree.
@@ -89,18 +138,24 @@ fn hooks_dir(top: &Path) -> Result<PathBuf, CommandError> {
     })
 }
 
-/// The hook script. Git runs hooks at the top level of the working tree.
-fn script(prefix: &str, chain: bool) -> String {
-    let mut s = format!("#!/bin/sh\n{MARKER}: validates what the commit will contain.\n# Installed by `portolan hook install`; delete this file to uninstall.\nset -e\n");
+/// The hook script. Git runs hooks at the top level of the working tree, so the
+/// platform folder is given relative to it.
+fn script(name: &str, prefix: &str, chain: bool) -> String {
+    let mut s = format!(
+        "#!/bin/sh\n{}: validates what the commit will contain.\n# Installed by `portolan hook install`; delete this file to uninstall.\nset -e\n",
+        marker(name)
+    );
     if chain {
-        s.push_str("hook_dir=$(dirname \"$0\")\n\"$hook_dir/pre-commit.local\" \"$@\"\n");
+        s.push_str(&format!(
+            "hook_dir=$(dirname \"$0\")\n\"$hook_dir/{name}.local\" \"$@\"\n"
+        ));
     }
     s.push_str("if ! command -v portolan >/dev/null 2>&1; then\n  echo \"portolan is not on PATH: install it, or skip this check once with git commit --no-verify\" >&2\n  exit 1\nfi\n");
     if prefix.is_empty() {
-        s.push_str("exec portolan validate --staged\n");
+        s.push_str("exec portolan validate --staged .\n");
     } else {
         s.push_str(&format!(
-            "exec portolan validate --staged '{}'\n",
+            "exec portolan validate --staged -- '{}'\n",
             prefix.replace('\'', "'\\''")
         ));
     }

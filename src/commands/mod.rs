@@ -93,9 +93,14 @@ pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
     }
 }
 
-/// The platform root: the given path, else the nearest folder up from the current one
-/// that has a `portolan.yaml` (within its Git repository), else the Git top level,
-/// else the current folder.
+/// The platform root: the given path, else, looking up from the current folder to the
+/// top of its Git repository, the nearest folder with a `portolan.yaml`, else the
+/// nearest with a `catalog/` or `blueprints/` folder (the default layout), else — from
+/// the top level — the one folder of the repository whose `portolan.yaml` Git tracks,
+/// else the Git top level, else the current folder.
+///
+/// The last search is what lets `portolan validate --staged` (and the hook, which Git
+/// runs at the top level) find a platform kept in a sub-folder such as `platform/`.
 pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
     if let Some(path) = path {
         if !path.is_dir() {
@@ -105,17 +110,53 @@ pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
         return Ok(path.to_path_buf());
     }
     let cwd = std::env::current_dir()?;
+    let mut up_to_top = Vec::new();
     let mut git_top = None;
     for dir in cwd.ancestors() {
-        if dir.join(crate::config::CONFIG_FILE).is_file() {
-            return Ok(relative_to(&cwd, dir));
-        }
+        up_to_top.push(dir);
         if dir.join(".git").exists() {
             git_top = Some(dir);
             break;
         }
     }
-    Ok(git_top.map_or_else(|| PathBuf::from("."), |top| relative_to(&cwd, top)))
+    let marked = |dir: &&&Path| {
+        ["catalog", "blueprints"]
+            .iter()
+            .any(|marker| dir.join(marker).is_dir())
+    };
+    if let Some(dir) = up_to_top
+        .iter()
+        .find(|dir| dir.join(crate::config::CONFIG_FILE).is_file())
+        .or_else(|| up_to_top.iter().find(marked))
+    {
+        return Ok(relative_to(&cwd, dir));
+    }
+    let Some(top) = git_top else {
+        return Ok(PathBuf::from("."));
+    };
+    let configs = crate::git::Repo::discover(top)
+        .map(|repo| repo.tracked_named(crate::config::CONFIG_FILE))
+        .unwrap_or_default();
+    match configs.as_slice() {
+        [one] => {
+            let folder = one
+                .rsplit_once('/')
+                .map_or("", |(folder, _)| folder)
+                .to_owned();
+            Ok(relative_to(&cwd, top).join(folder))
+        }
+        [] => Ok(relative_to(&cwd, top)),
+        several => Err(CommandError::new(format!(
+            "this Git repository holds {} platform folders ({})",
+            several.len(),
+            several
+                .iter()
+                .map(|p| format!("`{}`", p.rsplit_once('/').map_or(".", |(f, _)| f)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .hint("name the one you mean, e.g. `portolan validate FOLDER`, or run portolan inside it")),
+    }
 }
 
 /// `dir` as a path relative to `cwd` when it is an ancestor (nicer in messages).

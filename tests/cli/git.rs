@@ -219,9 +219,16 @@ fn path_with_portolan() -> String {
 }
 
 fn commit_with_hook(dir: &Path, message: &str) -> std::process::Output {
+    git_with_hooks(dir, &["commit", "-q", "-m", message])
+}
+
+/// Run git as a user would, with portolan on PATH for the hooks it runs.
+fn git_with_hooks(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new("git")
-        .args(["commit", "-q", "-m", message])
+        .args(args)
         .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
         .env("PATH", path_with_portolan())
         .env("NO_COLOR", "1")
         .env("GIT_AUTHOR_NAME", "Test")
@@ -273,6 +280,141 @@ fn hook_install_blocks_a_bad_commit_and_lets_a_good_one_through() {
         "{}",
         String::from_utf8_lossy(&passed.stderr)
     );
+}
+
+fn head(dir: &Path) -> String {
+    git(dir, &["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+fn install_hooks(dir: &Path) {
+    portolan()
+        .current_dir(dir)
+        .args(["hook", "install"])
+        .assert()
+        .success();
+}
+
+fn refused_by_hook(output: &std::process::Output, rule: &str) {
+    let said = crate::util::text(output);
+    assert!(!output.status.success(), "the hook lets it through: {said}");
+    assert!(said.contains(rule), "{said}");
+}
+
+/// `git commit -a` and `git commit PATH` hand the hook a temporary index in
+/// `GIT_INDEX_FILE`; the hook must check that one, not `.git/index`.
+#[test]
+fn the_hook_checks_the_index_git_commits_with_commit_a_and_commit_path() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    install_hooks(dir);
+    let before = head(dir);
+    break_cart(dir);
+
+    let all = git_with_hooks(dir, &["commit", "-q", "-a", "-m", "broken"]);
+    refused_by_hook(&all, "relation-dangling");
+    assert_eq!(head(dir), before, "HEAD did not move");
+
+    let path = git_with_hooks(dir, &["commit", "-q", "-m", "broken", "--", CART]);
+    refused_by_hook(&path, "relation-dangling");
+    assert_eq!(head(dir), before, "HEAD did not move");
+
+    // The same, valid, goes through both ways.
+    git(dir, &["checkout", "-q", "HEAD", "--", CART]);
+    write(
+        dir,
+        "catalog/Domain/Orders.yaml",
+        b"identifier: Orders\ntitle: Orders (renamed)\n",
+    );
+    let ok = git_with_hooks(dir, &["commit", "-q", "-a", "-m", "rename"]);
+    assert!(ok.status.success(), "{}", crate::util::text(&ok));
+    assert_ne!(head(dir), before);
+}
+
+/// Two branches, each valid, merge into a dangling reference: one removes a library,
+/// the other adds a service that uses it. `pre-merge-commit` stops the merge commit.
+#[test]
+fn the_hook_stops_a_merge_of_valid_branches_into_a_dangling_reference() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    install_hooks(dir);
+    assert!(dir.join(".git/hooks/pre-merge-commit").is_file());
+    git(dir, &["checkout", "-q", "-b", "remove-kafka"]);
+    let libraries = std::fs::read_to_string(dir.join("catalog/Component/libraries.yaml")).unwrap();
+    let (_, payment) = libraries.split_once("---\n").unwrap();
+    write(dir, "catalog/Component/libraries.yaml", payment.as_bytes());
+    let cart = std::fs::read_to_string(dir.join(CART)).unwrap();
+    write(
+        dir,
+        CART,
+        cart.replace("    - CoreKafkaLibrary\n", "").as_bytes(),
+    );
+    let removed = git_with_hooks(dir, &["commit", "-q", "-a", "-m", "no kafka"]);
+    assert!(removed.status.success(), "{}", crate::util::text(&removed));
+
+    git(dir, &["checkout", "-q", "main"]);
+    write(
+        dir,
+        "catalog/Component/Events.yaml",
+        b"identifier: Events\nproperties:\n  type: service\nrelations:\n  system: Cart\n  components: [CoreKafkaLibrary]\n",
+    );
+    git(dir, &["add", "-A"]);
+    let added = git_with_hooks(dir, &["commit", "-q", "-m", "events"]);
+    assert!(added.status.success(), "{}", crate::util::text(&added));
+    let before = head(dir);
+
+    let merged = git_with_hooks(
+        dir,
+        &["merge", "--no-ff", "-q", "-m", "merge", "remove-kafka"],
+    );
+    refused_by_hook(&merged, "relation-dangling");
+    assert_eq!(head(dir), before, "no merge commit was made");
+}
+
+/// A platform kept in `platform/` of a larger repository: the hook installed from the
+/// top level validates that folder, and `validate --staged` finds it from anywhere.
+#[test]
+fn the_hook_validates_a_platform_kept_in_a_sub_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    copy_dir(&repo_dir().join("examples/orders"), &top.join("platform"));
+    write(top, "README.md", b"# A monorepo\n");
+    git(top, &["init", "-q", "-b", "main"]);
+    git(top, &["add", "-A"]);
+    git(top, &["commit", "-q", "-m", "platform"]);
+
+    for cwd in [top.to_path_buf(), top.join("platform/catalog/Component")] {
+        let (code, report, stderr) = validate_args(&cwd, &["--staged"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(report["summary"]["entities"], 9, "from {}", cwd.display());
+    }
+
+    install_hooks(top);
+    let hook = std::fs::read_to_string(top.join(".git/hooks/pre-commit")).unwrap();
+    assert!(hook.contains("'platform'"), "{hook}");
+    let before = head(top);
+    break_cart(&top.join("platform"));
+    let refused = git_with_hooks(top, &["commit", "-q", "-a", "-m", "broken"]);
+    refused_by_hook(&refused, "relation-dangling");
+    assert_eq!(head(top), before);
+}
+
+/// Without a `portolan.yaml`, the folder with the catalog is the platform: a hook
+/// installed from inside it records it.
+#[test]
+fn the_hook_records_a_platform_folder_without_a_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    copy_dir(&repo_dir().join("examples/orders"), &top.join("platform"));
+    std::fs::remove_file(top.join("platform/portolan.yaml")).unwrap();
+    git(top, &["init", "-q", "-b", "main"]);
+    git(top, &["add", "-A"]);
+    git(top, &["commit", "-q", "-m", "platform"]);
+    install_hooks(&top.join("platform/catalog"));
+    let hook = std::fs::read_to_string(top.join(".git/hooks/pre-commit")).unwrap();
+    assert!(hook.contains("'platform'"), "{hook}");
+    break_cart(&top.join("platform"));
+    let refused = git_with_hooks(top, &["commit", "-q", "-a", "-m", "broken"]);
+    refused_by_hook(&refused, "relation-dangling");
 }
 
 #[test]
