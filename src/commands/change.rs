@@ -14,6 +14,7 @@ use crate::output::prompt::TerminalPrompter;
 use crate::output::{changes, human, Printer};
 use crate::source::parse::{parse_bytes, Format};
 use crate::source::{Source, Worktree};
+use crate::state::{Lock, State, StateError};
 use crate::template::inputs::{Given, Prompter};
 use crate::template::plan::{self, History, Plan, PlanError, Run};
 use crate::template::{self, Template};
@@ -228,6 +229,14 @@ pub fn execute(
     extra: Option<Extra>,
     printer: &Printer,
 ) -> Result<Outcome, CommandError> {
+    // One writing run at a time, from plan to apply; a dry run only reads.
+    let state = State::of(&request.root)?;
+    let _lock = if request.dry_run {
+        super::warn_if_interrupted(&state, printer)?;
+        None
+    } else {
+        Some(lock(&state, printer)?)
+    };
     if request.pr.pr {
         return super::pull_request::deliver(&request, extra, printer);
     }
@@ -252,10 +261,7 @@ pub fn execute(
         return report_invalid(&request, &checked, printer);
     }
     if !request.dry_run {
-        changeset::apply(&root, &checked.prepared).map_err(|e| {
-            CommandError::new(format!("cannot write the change: {e}"))
-                .hint("nothing was left half-written; check the folder's permissions and free space, then run again")
-        })?;
+        changeset::apply(&state, &checked.prepared).map_err(apply_error)?;
     }
     report(&request, &checked, printer, None)?;
     if request.format == ChangeFormat::Human {
@@ -347,6 +353,78 @@ fn summary(template: &Template, prepared: &[FileChange], dry_run: bool, root: &P
             template.spec.name,
             root.display()
         )
+    }
+}
+
+/// Take the lock of writing commands, then undo what an interrupted run left behind.
+pub fn lock(state: &State, printer: &Printer) -> Result<Lock, CommandError> {
+    let lock = state.lock().map_err(|e| match e {
+        StateError::Busy(_) => CommandError::new(e.to_string())
+            .hint("wait for the other run to finish, then run again; nothing was written"),
+        StateError::Io { .. } => CommandError::new(e.to_string())
+            .hint("check the permissions of the repository's .git folder; nothing was written"),
+    })?;
+    let recovered = changeset::recover(state).map_err(|e| {
+        CommandError::new(format!("cannot undo an interrupted change: {e}"))
+            .hint("nothing else was written")
+    })?;
+    if let Some(recovered) = recovered {
+        printer.message(&recovered_message(&recovered))?;
+    }
+    Ok(lock)
+}
+
+/// What undoing an interrupted run did, in words.
+fn recovered_message(recovered: &changeset::Recovered) -> String {
+    let undone = &recovered.undone;
+    let mut text = if recovered.was_renaming {
+        format!(
+            "note: an earlier portolan run was interrupted while writing its change; it was undone ({} file{} put back, {} temporary file{} removed)\n",
+            undone.restored.len(),
+            plural(undone.restored.len()),
+            undone.temporaries,
+            plural(undone.temporaries)
+        )
+    } else {
+        format!(
+            "note: an earlier portolan run was interrupted before it changed any file; its {} temporary file{} were removed\n",
+            undone.temporaries,
+            plural(undone.temporaries)
+        )
+    };
+    if !undone.left.is_empty() {
+        text.push_str(&format!(
+            "note: left as they are, check them with `git status`: {}\n",
+            undone.left.join(", ")
+        ));
+    }
+    text
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn apply_error(e: changeset::ApplyError) -> CommandError {
+    match e {
+        changeset::ApplyError::RolledBack(error) => CommandError::new(format!(
+            "cannot write the change: {error}"
+        ))
+        .hint("nothing was changed; check the folder's permissions and free space, then run again"),
+        changeset::ApplyError::Changed(path) => CommandError::new(format!(
+            "`{path}` changed while portolan was preparing to write it"
+        ))
+        .hint("nothing was changed; run again once nothing else edits the repository"),
+        changeset::ApplyError::Incomplete { error, left } => {
+            CommandError::new(format!("cannot write the change: {error}")).hint(format!(
+                "the change was undone except for {}: check them with `git status` and `git diff`",
+                left.join(", ")
+            ))
+        }
     }
 }
 

@@ -17,6 +17,7 @@ pub const VERSION: u32 = 1;
 
 pub fn run(args: DiffArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.root.as_deref())?;
+    super::warn_if_interrupted_at(&root, printer)?;
     let repo = Repo::discover(&root).map_err(git_error)?;
     let before = load(&repo.commit_snapshot(&args.rev1).map_err(git_error)?)?;
     let (after, to) = match &args.rev2 {

@@ -39,6 +39,7 @@ fn load_sieved(
     printer: &Printer,
 ) -> Result<Catalog, CommandError> {
     let root = platform_root(root)?;
+    super::warn_if_interrupted_at(&root, printer)?;
     let options = LoadOptions {
         keep_values,
         ..LoadOptions::default()

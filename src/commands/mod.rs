@@ -159,6 +159,23 @@ pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
     }
 }
 
+/// Read-only commands change nothing, but say when a writing run was interrupted and
+/// left a change half-applied (the next writing command undoes it).
+pub fn warn_if_interrupted(state: &crate::state::State, printer: &Printer) -> std::io::Result<()> {
+    if crate::changeset::interrupted(state) {
+        printer.message("warning: an interrupted portolan run left a change half-applied in this working tree; the next `portolan new`, `run` or `env gc` undoes it first\n")?;
+    }
+    Ok(())
+}
+
+/// [`warn_if_interrupted`] for the platform folder `root`, when its state can be found.
+pub fn warn_if_interrupted_at(root: &Path, printer: &Printer) -> std::io::Result<()> {
+    match crate::state::State::of(root) {
+        Ok(state) => warn_if_interrupted(&state, printer),
+        Err(_) => Ok(()),
+    }
+}
+
 /// `dir` as a path relative to `cwd` when it is an ancestor (nicer in messages).
 fn relative_to(cwd: &Path, dir: &Path) -> PathBuf {
     let depth = cwd

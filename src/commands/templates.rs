@@ -14,6 +14,7 @@ pub const VERSION: u32 = 1;
 
 pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.root.as_deref())?;
+    super::warn_if_interrupted_at(&root, printer)?;
     let source = Worktree::new(&root);
     let config = config::load(&source).map_err(|diagnostics| {
         crate::catalog::loader_error_message(crate::catalog::LoadError::Config(

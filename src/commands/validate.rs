@@ -14,6 +14,7 @@ use std::path::Path;
 
 pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.path.as_deref())?;
+    super::warn_if_interrupted_at(&root, printer)?;
     let needs_git = args.staged || args.rev.is_some() || args.since.is_some();
     let repo = if needs_git {
         Some(Repo::discover(&root).map_err(git_error)?)

@@ -5,6 +5,7 @@
 mod fakes;
 mod util;
 
+mod apply;
 mod corpus;
 mod day2;
 mod day2_platform;

@@ -4,15 +4,17 @@
 //! ([`Changeset::prepare`]: paths stay inside, no case-only collisions, no symbolic
 //! link out, no overwrite the template did not ask for, no uncommitted user edits
 //! touched), validates the catalog with it overlaid ([`Overlay`]), and only then
-//! applies it ([`apply`]): every file is written to a temporary file beside its
-//! destination first and renamed into place once all of them exist, so a failure
-//! leaves nothing half-written.
+//! applies it ([`apply()`]): all or nothing, even across a crash (see [`apply`]).
+
+mod apply;
+
+pub use apply::{apply, interrupted, recover, ApplyError, Recovered, Undone};
 
 use crate::git::Repo;
 use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 /// One planned change to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -381,84 +383,6 @@ fn keep_line_endings(old: &[u8], new: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Write prepared changes under `root`, atomically per file and all-or-nothing for the
-/// writing phase: temporary files first, renames last; on failure the temporary files
-/// and the folders made for them are removed.
-pub fn apply(root: &Path, changes: &[FileChange]) -> io::Result<()> {
-    let mut created_dirs: Vec<PathBuf> = Vec::new();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = stage(root, changes, &mut created_dirs, &mut staged);
-    if let Err(error) = result {
-        for (temp, _) in &staged {
-            let _ = std::fs::remove_file(temp);
-        }
-        for dir in created_dirs.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
-        }
-        return Err(error);
-    }
-    for (temp, destination) in &staged {
-        std::fs::rename(temp, destination)?;
-    }
-    for change in changes.iter().filter(|c| c.kind == ChangeKind::Delete) {
-        let path = root.join(&change.path);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        // Folders the deletes emptied go too (Git does not keep empty folders either).
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != root && d.starts_with(root)) {
-            if std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    Ok(())
-}
-
-fn stage(
-    root: &Path,
-    changes: &[FileChange],
-    created_dirs: &mut Vec<PathBuf>,
-    staged: &mut Vec<(PathBuf, PathBuf)>,
-) -> io::Result<()> {
-    use std::io::Write;
-    for change in changes {
-        let Some(content) = &change.new else {
-            continue;
-        };
-        let destination = root.join(&change.path);
-        if let Some(parent) = destination.parent() {
-            let mut missing = Vec::new();
-            let mut dir = parent;
-            while !dir.exists() {
-                missing.push(dir.to_path_buf());
-                match dir.parent() {
-                    Some(up) => dir = up,
-                    None => break,
-                }
-            }
-            std::fs::create_dir_all(parent)?;
-            created_dirs.extend(missing.into_iter().rev());
-        }
-        let name = destination
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = destination.with_file_name(format!(".{name}.portolan-{}", std::process::id()));
-        let mut file = std::fs::File::create(&temp)?;
-        staged.push((temp.clone(), destination.clone()));
-        file.write_all(content)?;
-        file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(&destination) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
-    }
-    Ok(())
-}
-
 /// A source with a changeset laid over it: what the repository will hold once the plan
 /// is applied, for validation before anything is written.
 pub struct Overlay<'a> {
@@ -563,6 +487,8 @@ mod tests {
     #[test]
     fn plans_then_applies_atomically() {
         let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let state = crate::state::State::of(dir.path()).unwrap();
         std::fs::write(dir.path().join("keep.txt"), "mine\r\n").unwrap();
         let source = Worktree::new(dir.path());
         let mut plan = Changeset::new();
@@ -575,7 +501,7 @@ mod tests {
         plan.write("a/b/new.txt", b"new\n".to_vec(), false).unwrap();
         plan.write("keep.txt", b"theirs\n".to_vec(), true).unwrap();
         let changes = plan.prepare(&source, Some(dir.path()), None).unwrap();
-        apply(dir.path(), &changes).unwrap();
+        apply(&state, &changes).unwrap();
         assert_eq!(
             std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
             "theirs\r\n"
