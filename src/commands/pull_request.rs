@@ -634,6 +634,8 @@ pub fn push_error(e: GitError) -> CommandError {
     let text = e.to_string();
     let hint = if text.contains("workflow") && text.contains("scope") {
         "the token may not change files under .github/workflows/: give it the `workflow` scope (`gh auth refresh -s workflow`) or use a token with workflow permission; nothing else was changed"
+    } else if text.contains("not a valid branch name") {
+        "portolan gives git only names that follow git's branch rules: set `git.base` in portolan.yaml, or rename the branch on the remote; nothing was pushed"
     } else if text.contains("stale info") || text.contains("rejected") {
         "the branch moved on the remote since portolan looked; run the command again"
     } else if text.contains("Authentication")

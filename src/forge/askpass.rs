@@ -54,6 +54,7 @@ pub enum Asked {
 
 /// The answer to one of git's prompts: the user name, or the token, when the URL in
 /// the prompt is on the forge's Git host.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn reply(prompt: &str, credentials: Credentials<'_>) -> Option<String> {
     let (kind, rest) = prompt.split_once(" for '")?;
     let url = rest
@@ -100,6 +101,13 @@ mod unix {
     /// Serve `credentials` on a socket in `dir`, which must be a fresh directory only
     /// this user can enter (mode 0700).
     pub fn serve(dir: &Path, credentials: Credentials<'_>) -> io::Result<Server> {
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+            return Err(io::Error::other(format!(
+                "{} is open to other users: the askpass socket needs a private folder",
+                dir.display()
+            )));
+        }
         let socket = dir.join("askpass.sock");
         let listener = UnixListener::bind(&socket)?;
         let nonce = nonce()?;
@@ -288,9 +296,15 @@ mod tests {
     #[test]
     fn the_socket_answers_who_knows_the_nonce_while_it_lasts() {
         use std::io::{Read, Write};
+        use std::os::unix::fs::PermissionsExt;
         use std::os::unix::net::UnixStream;
         let dir = tempfile::tempdir().unwrap();
         let host = GitHost::of_api("https://api.github.com").unwrap();
+        assert!(
+            serve(dir.path(), credentials(&host)).is_err(),
+            "a folder others may enter is refused"
+        );
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         let server = serve(dir.path(), credentials(&host)).unwrap();
         let env = server.env();
         let channel = &env.iter().find(|(k, _)| k == CHANNEL_VAR).unwrap().1;

@@ -177,11 +177,7 @@ impl Repo {
         auth: Option<Credentials<'_>>,
     ) -> Result<String, GitError> {
         let failed = |e: std::io::Error| GitError::Other(format!("cannot run git: {e}"));
-        // Fresh per run, mode 0700: an empty hooks folder and the askpass socket.
-        let private = tempfile::Builder::new()
-            .prefix("portolan-git-")
-            .tempdir()
-            .map_err(failed)?;
+        let private = private_dir().map_err(failed)?;
         let hooks = private.path().join("hooks");
         std::fs::create_dir(&hooks).map_err(failed)?;
 
@@ -243,12 +239,27 @@ impl Repo {
     }
 }
 
+/// A fresh directory for one git run, that only this user may enter (mode 0700): it
+/// holds the empty hooks folder and the askpass socket.
+fn private_dir() -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("portolan-git-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Without it the folder gets 0777 less the umask: others could enter it.
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
+}
+
 /// `Ok` when `name` may be a branch (git's rules, and no leading `-`).
 fn checked_branch(name: &str, what: &str) -> Result<(), GitError> {
     match branch_name_problem(name) {
         None => Ok(()),
         Some(problem) => Err(GitError::Other(format!(
-            "{what} `{name}` is not a valid branch name: {problem}"
+            "{what} `{}` is not a valid branch name: {problem}",
+            name.escape_debug()
         ))),
     }
 }
@@ -258,4 +269,16 @@ fn interactive() -> bool {
     use std::io::IsTerminal;
     std::io::stdin().is_terminal()
         && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false")
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn the_private_directory_is_the_user_s_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = super::private_dir().unwrap();
+        let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    }
 }

@@ -871,7 +871,8 @@ fn a_remote_default_branch_that_is_not_a_branch_name_is_refused() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output).contains("default branch of `origin` `-evil`")
-            && text(&output).contains("starts with `-`"),
+            && text(&output).contains("starts with `-`")
+            && text(&output).contains("set `git.base`"),
         "{}",
         text(&output)
     );
