@@ -36,8 +36,8 @@ pub const USERNAME: &str = "x-access-token";
 /// The variable that tells portolan it was started as git's askpass, and where to ask.
 pub const CHANNEL_VAR: &str = "PORTOLAN_ASKPASS";
 
-/// What git may authenticate with, and where.
-#[derive(Debug, Clone, Copy)]
+/// What git may authenticate with, and where. (No `Debug`: it would print the token.)
+#[derive(Clone, Copy)]
 pub struct Credentials<'a> {
     pub token: &'a str,
     pub host: &'a GitHost,

@@ -5,7 +5,7 @@ pub mod askpass;
 pub mod github;
 mod host;
 
-pub use host::{GitHost, UrlParts};
+pub use host::GitHost;
 
 use std::process::Command;
 
