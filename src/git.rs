@@ -1,11 +1,15 @@
-//! Git, through one narrow API: git2 for local objects (the index, commits, blobs).
+//! Git, through one narrow API: git2 for local objects (the index, commits, blobs), the
+//! `git` binary for the network ([`network`]: ls-remote, fetch, push).
 //!
 //! Commands never touch git2 directly. They ask this module for the repository around
 //! a platform root and for snapshots of its index or of a commit, which the
 //! [`source`](crate::source) module reads like a working tree.
 
+mod network;
+mod refname;
 mod revert;
 
+pub use refname::{branch_name_problem, is_object_id};
 pub use revert::{RevertError, Reverted};
 
 use std::collections::BTreeMap;
@@ -206,90 +210,6 @@ impl Repo {
         remote.url().ok().map(str::to_owned)
     }
 
-    /// The `git` binary in the working tree, for the network: the user's credential
-    /// helpers and SSH configuration apply; with a token, it reaches git through
-    /// `GIT_ASKPASS`; without a terminal git never prompts.
-    fn git_command(&self, token: Option<&str>) -> std::process::Command {
-        use std::io::IsTerminal;
-        let mut cmd = std::process::Command::new("git");
-        cmd.current_dir(&self.top);
-        let interactive = std::io::stdin().is_terminal()
-            && std::env::var_os("CI").is_none_or(|v| v.is_empty() || v == "false");
-        if !interactive {
-            cmd.env("GIT_TERMINAL_PROMPT", "0");
-        }
-        if let Some(token) = token {
-            cmd.envs(crate::forge::askpass::env(token));
-        }
-        cmd
-    }
-
-    fn run_git(&self, args: &[&str], token: Option<&str>) -> Result<String, GitError> {
-        let output = self
-            .git_command(token)
-            .args(args)
-            .output()
-            .map_err(|e| GitError::Other(format!("cannot run git: {e}")))?;
-        if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        } else {
-            let mut message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-            if let Some(token) = token {
-                message = message.replace(token, "***");
-            }
-            Err(GitError::Other(format!(
-                "`git {}` failed: {message}",
-                args.first().copied().unwrap_or("")
-            )))
-        }
-    }
-
-    /// The remote's default branch (`git ls-remote --symref REMOTE HEAD`).
-    pub fn remote_default_branch(
-        &self,
-        remote: &str,
-        token: Option<&str>,
-    ) -> Result<String, GitError> {
-        let out = self.run_git(&["ls-remote", "--symref", remote, "HEAD"], token)?;
-        out.lines()
-            .find_map(|l| l.strip_prefix("ref: refs/heads/"))
-            .and_then(|l| l.split('\t').next())
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                GitError::Other(format!("the remote `{remote}` names no default branch"))
-            })
-    }
-
-    /// The commit a remote branch points at, if the branch exists.
-    pub fn remote_branch(
-        &self,
-        remote: &str,
-        branch: &str,
-        token: Option<&str>,
-    ) -> Result<Option<String>, GitError> {
-        let out = self.run_git(
-            &["ls-remote", remote, &format!("refs/heads/{branch}")],
-            token,
-        )?;
-        Ok(out.split_whitespace().next().map(str::to_owned))
-    }
-
-    /// Fetch a remote branch into `refs/remotes/REMOTE/BRANCH`; its commit.
-    pub fn fetch_branch(
-        &self,
-        remote: &str,
-        branch: &str,
-        token: Option<&str>,
-    ) -> Result<String, GitError> {
-        let refspec = format!("+refs/heads/{branch}:refs/remotes/{remote}/{branch}");
-        self.run_git(&["fetch", "--quiet", "--no-tags", remote, &refspec], token)?;
-        self.local_remote_branch(remote, branch)
-            .ok_or_else(|| GitError::UnknownRevision {
-                rev: format!("{remote}/{branch}"),
-                message: "not found after fetching".into(),
-            })
-    }
-
     /// `refs/remotes/REMOTE/BRANCH` as it is locally (no network).
     pub fn local_remote_branch(&self, remote: &str, branch: &str) -> Option<String> {
         let repo = self.open().ok()?;
@@ -400,22 +320,6 @@ impl Repo {
         Ok(commit.to_string())
     }
 
-    /// Fetch `branch` of any remote or URL into the private ref `local`; its commit.
-    pub fn fetch_into(
-        &self,
-        remote: &str,
-        branch: &str,
-        local: &str,
-        token: Option<&str>,
-    ) -> Result<String, GitError> {
-        let refspec = format!("+refs/heads/{branch}:{local}");
-        self.run_git(&["fetch", "--quiet", "--no-tags", remote, &refspec], token)?;
-        let repo = self.open()?;
-        let reference = repo.find_reference(local)?;
-        let id = reference.peel_to_commit()?.id().to_string();
-        Ok(id)
-    }
-
     /// A commit's tree and parents.
     pub fn commit_shape(&self, commit: &str) -> Result<(String, Vec<String>), GitError> {
         let repo = self.open()?;
@@ -454,39 +358,6 @@ impl Repo {
             out.push((summary.to_owned(), message.contains(marker)));
         }
         Ok(out)
-    }
-
-    /// Push `commit` to `refs/heads/BRANCH` of `remote`. `lease` is the commit the
-    /// branch must still point at (`None`: it must not exist), so a branch someone
-    /// else moved is never overwritten.
-    pub fn push(
-        &self,
-        remote: &str,
-        commit: &str,
-        branch: &str,
-        lease: Option<&str>,
-        token: Option<&str>,
-    ) -> Result<(), GitError> {
-        let target = format!("refs/heads/{branch}");
-        let lease = format!("--force-with-lease={target}:{}", lease.unwrap_or(""));
-        let refspec = format!("{commit}:{target}");
-        self.run_git(
-            &["push", "--quiet", "--porcelain", &lease, remote, &refspec],
-            token,
-        )
-        .map(|_| ())
-    }
-
-    /// Push a local branch as it is (no force): `git push REMOTE BRANCH`.
-    pub fn push_branch(
-        &self,
-        remote: &str,
-        branch: &str,
-        token: Option<&str>,
-    ) -> Result<(), GitError> {
-        let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
-        self.run_git(&["push", "--quiet", "--porcelain", remote, &refspec], token)
-            .map(|_| ())
     }
 
     /// A top-level path relative to the platform root, if it is under it.

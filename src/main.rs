@@ -4,15 +4,20 @@
 use clap::Parser;
 use portolan::cli::Cli;
 use portolan::commands::{self, Outcome};
+use portolan::forge::askpass::Asked;
 use portolan::output::Printer;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Started by git as GIT_ASKPASS, to hand it the token of a push.
     let args: Vec<String> = std::env::args().collect();
-    if let Some(reply) = portolan::forge::askpass::answer(&args) {
-        portolan::output::askpass_reply(&reply);
-        return ExitCode::SUCCESS;
+    match portolan::forge::askpass::asked(&args) {
+        Some(Asked::Reply(reply)) => {
+            portolan::output::askpass_reply(&reply);
+            return ExitCode::SUCCESS;
+        }
+        Some(Asked::Refused) => return ExitCode::from(1),
+        None => {}
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

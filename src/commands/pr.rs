@@ -1,14 +1,23 @@
 //! `portolan pr [BRANCH]`: push a branch the user committed by hand and open or
 //! update its pull request, exactly as `--pr` does for a template's change.
 
-use super::pull_request::{prepare, publish, push_error, Publication, MARKER, REMOTE};
+use super::pull_request::{
+    prepare, publish, push_error, valid_branch, Publication, MARKER, REMOTE,
+};
 use super::{platform_root, CommandError, Outcome};
 use crate::cli::PrArgs;
 use crate::output::Printer;
 
 pub fn run(args: PrArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.root.as_deref())?;
-    let delivery = prepare(&root, false)?;
+    if let Some(branch) = &args.branch {
+        valid_branch(
+            branch,
+            "the branch",
+            "name a local branch, as `git branch` lists it",
+        )?;
+    }
+    let delivery = prepare(&root, false, None)?;
     let repo = &delivery.repo;
     let branch = match args.branch.or_else(|| repo.current_branch()) {
         Some(branch) => branch,
@@ -17,6 +26,11 @@ pub fn run(args: PrArgs, printer: &Printer) -> Result<Outcome, CommandError> {
                 .hint("name the branch: `portolan pr BRANCH`"))
         }
     };
+    valid_branch(
+        &branch,
+        "the current branch",
+        "switch to a branch with a valid name",
+    )?;
     if branch == delivery.base_branch {
         return Err(CommandError::new(format!(
             "`{branch}` is the base branch; a pull request needs a branch of its own"
@@ -28,7 +42,7 @@ pub fn run(args: PrArgs, printer: &Printer) -> Result<Outcome, CommandError> {
             .hint("check the name with `git branch`")
     })?;
     let base = repo
-        .fetch_branch(REMOTE, &delivery.base_branch, delivery.git_token())
+        .fetch_branch(REMOTE, &delivery.base_branch, delivery.git_auth())
         .map_err(push_error)?;
     let commits = repo
         .commits_between(&base, &tip, MARKER)
@@ -50,10 +64,10 @@ pub fn run(args: PrArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     // The branch is the user's: push it as it is, never forced.
     let mut pushed_here = false;
     let remote_tip = repo
-        .remote_branch(REMOTE, &branch, delivery.git_token())
+        .remote_branch(REMOTE, &branch, delivery.git_auth())
         .map_err(push_error)?;
     if remote_tip.as_deref() != Some(tip.as_str()) {
-        repo.push_branch(REMOTE, &branch, delivery.git_token())
+        repo.push_branch(REMOTE, &branch, delivery.git_auth())
             .map_err(push_error)?;
         pushed_here = true;
     }

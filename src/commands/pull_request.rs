@@ -10,11 +10,12 @@ use super::validate::git_error;
 use super::{CommandError, Outcome};
 use crate::cli::ChangeFormat;
 use crate::config::{self, Config};
+use crate::forge::askpass::Credentials;
 use crate::forge::github::{Github, NewPull, Pull};
 use crate::forge::{self, Target};
-use crate::git::{GitError, Repo};
+use crate::git::{branch_name_problem, GitError, Repo};
 use crate::output::progress::Spinner;
-use crate::output::Printer;
+use crate::output::{Printer, Summary};
 use crate::source::{Source, Worktree};
 use crate::template::plan::hash8;
 use serde_json::{json, Value};
@@ -37,16 +38,14 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    /// The token for git, when the remote speaks HTTP (SSH remotes use the user's keys).
-    pub fn git_token(&self) -> Option<&str> {
-        self.token_for(&self.remote_url)
-    }
-
-    /// The token for git at `url`: only over HTTP(S); SSH uses the user's keys.
-    pub fn token_for(&self, url: &str) -> Option<&str> {
-        self.token
-            .as_deref()
-            .filter(|_| url.starts_with("http://") || url.starts_with("https://"))
+    /// The token for git, and the forge's Git host: git is given it only for a URL
+    /// there (HTTPS; see [`forge::GitHost`]); other remotes use the user's own
+    /// credentials. `None` with `--dry-run`.
+    pub fn git_auth(&self) -> Option<Credentials<'_>> {
+        Some(Credentials {
+            token: self.token.as_deref()?,
+            host: self.target.git.as_ref()?,
+        })
     }
 
     /// The forge's API for the platform repository.
@@ -57,8 +56,13 @@ impl Delivery {
 }
 
 /// Find the repository, its remote, the forge and the token; `offline` (dry run)
-/// resolves the base from what the last fetch recorded.
-pub fn prepare(root: &std::path::Path, offline: bool) -> Result<Delivery, CommandError> {
+/// resolves the base from what the last fetch recorded. An invalid `portolan.yaml`
+/// gets the report `validate` gives (as JSON on stdout with `json`).
+pub fn prepare(
+    root: &std::path::Path,
+    offline: bool,
+    json: Option<&Printer>,
+) -> Result<Delivery, CommandError> {
     let repo = Repo::discover(root).map_err(|e| {
         git_error(e).hint("--pr needs a Git repository with an `origin` remote on GitHub")
     })?;
@@ -66,9 +70,7 @@ pub fn prepare(root: &std::path::Path, offline: bool) -> Result<Delivery, Comman
         CommandError::new("the repository has no `origin` remote to push to")
             .hint("add it: `git remote add origin https://github.com/OWNER/NAME.git`")
     })?;
-    let config = config::load(&Worktree::new(root)).map_err(|d| {
-        crate::catalog::loader_error_message(crate::catalog::LoadError::Config(d, Vec::new()))
-    })?;
+    let config = load_config(root, json)?;
     let target = forge::target(&config, Some(&remote_url)).ok_or_else(|| {
         CommandError::new("cannot tell which GitHub repository this is")
             .hint("set `github: { repo: OWNER/NAME }` in portolan.yaml")
@@ -91,17 +93,75 @@ pub fn prepare(root: &std::path::Path, offline: bool) -> Result<Delivery, Comman
         config,
     };
     delivery.base_branch = match &delivery.config.git.base {
-        Some(base) => base.clone(),
-        None if offline => delivery
-            .repo
-            .local_remote_head(REMOTE)
-            .unwrap_or_else(|| "main".into()),
+        Some(base) => {
+            valid_branch(
+                base,
+                "`git.base` in portolan.yaml",
+                "name the base branch, like `base: main`",
+            )?;
+            base.clone()
+        }
+        None if offline => {
+            let head = delivery
+                .repo
+                .local_remote_head(REMOTE)
+                .unwrap_or_else(|| "main".into());
+            valid_branch(
+                &head,
+                "the default branch recorded for `origin`",
+                "run `git remote set-head origin --auto`, or set `git.base` in portolan.yaml",
+            )?;
+            head
+        }
         None => delivery
             .repo
-            .remote_default_branch(REMOTE, delivery.git_token())
+            .remote_default_branch(REMOTE, delivery.git_auth())
             .map_err(push_error)?,
     };
     Ok(delivery)
+}
+
+/// `portolan.yaml`, or the located report `validate` gives for it.
+fn load_config(root: &std::path::Path, json: Option<&Printer>) -> Result<Config, CommandError> {
+    use crate::catalog::{self, LoadError, LoadOptions};
+    let source = Worktree::new(root);
+    let unlocated = match config::load(&source) {
+        Ok(config) => return Ok(config),
+        Err(diagnostics) => diagnostics,
+    };
+    // Loading the catalog stops at the same findings, located in the file.
+    let (diagnostics, files) = match catalog::load(&source, LoadOptions::default()) {
+        Err(LoadError::Config(diagnostics, files)) => (diagnostics, files),
+        _ => (unlocated, Vec::new()),
+    };
+    if let Some(printer) = json {
+        let summary = Summary {
+            errors: crate::diagnostic::count(&diagnostics, crate::diagnostic::Severity::Error),
+            ..Summary::default()
+        };
+        printer.result(&crate::output::json::render(&diagnostics, summary))?;
+        return Err(catalog::loader_error_message(LoadError::Config(
+            Vec::new(),
+            Vec::new(),
+        )));
+    }
+    Err(catalog::loader_error_message(LoadError::Config(
+        diagnostics,
+        files,
+    )))
+}
+
+/// `Ok` when `name` may be a branch: git's rules, and no leading `-` (it would reach
+/// git in a refspec, and the forge as a base or head).
+pub fn valid_branch(name: &str, what: &str, hint: &str) -> Result<(), CommandError> {
+    match branch_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(CommandError::new(format!(
+            "{what} is `{}`, which is not a valid branch name: {problem}",
+            name.escape_debug()
+        ))
+        .hint(format!("{hint}; nothing was pushed"))),
+    }
 }
 
 /// Plan against the base, commit, push, and open or update the pull request.
@@ -110,7 +170,8 @@ pub fn deliver(
     extra: Option<Extra>,
     printer: &Printer,
 ) -> Result<Outcome, CommandError> {
-    let delivery = prepare(&request.root, request.dry_run)?;
+    let json = (request.format == ChangeFormat::Json).then_some(printer);
+    let delivery = prepare(&request.root, request.dry_run, json)?;
     let mut request = request.clone();
     request.pr.host = Some(delivery.target.host.clone());
     let request = &request;
@@ -130,7 +191,7 @@ pub fn deliver(
         let spinner = Spinner::start(printer, &format!("fetching {}", delivery.base_branch));
         let base = delivery
             .repo
-            .fetch_branch(REMOTE, &delivery.base_branch, delivery.git_token())
+            .fetch_branch(REMOTE, &delivery.base_branch, delivery.git_auth())
             .map_err(push_error)?;
         spinner.finish();
         base
@@ -193,6 +254,11 @@ pub fn deliver(
         slug(&blueprint),
         slug(&slug_source)
     );
+    valid_branch(
+        &branch,
+        "the pull request's branch",
+        "check `git.branch_prefix` in portolan.yaml and the template's name",
+    )?;
     let title = request
         .pr
         .title
@@ -340,7 +406,18 @@ fn publish_service(
         .create_repository(full_name, true, &description)
         .map_err(|e| CommandError::new(e.message).hint(e.hint))?;
     spinner.finish();
-    let git_token = delivery.token_for(&clone_url);
+    if !delivery.target.git_allows(&clone_url) {
+        let host = delivery.target.git.as_ref().map_or_else(
+            || "no host (`github.api_url` is not HTTPS)".to_owned(),
+            |g| g.describe(),
+        );
+        return Err(CommandError::new(format!(
+            "GitHub answered the clone URL `{}` for {full_name}; portolan pushes only over HTTPS to the forge's Git host, {host}",
+            clone_url.escape_debug()
+        ))
+        .hint("check `github.api_url` in portolan.yaml; nothing was pushed to the new repository"));
+    }
+    let git_token = delivery.git_auth();
     let message = format!(
         "Create {full_name} with portolan\n\nThe `{}` template (v{}) of {}.\n\n{MARKER}{full_name}\nPortolan-Run: {}\n",
         checked.template.spec.name,
@@ -448,7 +525,7 @@ pub fn publish(
     printer: &Printer,
     p: &Publication<'_>,
 ) -> Result<Published, CommandError> {
-    let token = delivery.git_token();
+    let token = delivery.git_auth();
     let repo = &delivery.repo;
     let remote_tip = repo
         .remote_branch(REMOTE, p.branch, token)
@@ -557,6 +634,8 @@ pub fn push_error(e: GitError) -> CommandError {
     let text = e.to_string();
     let hint = if text.contains("workflow") && text.contains("scope") {
         "the token may not change files under .github/workflows/: give it the `workflow` scope (`gh auth refresh -s workflow`) or use a token with workflow permission; nothing else was changed"
+    } else if text.contains("not a valid branch name") {
+        "portolan gives git only names that follow git's branch rules: set `git.base` in portolan.yaml, or rename the branch on the remote; nothing was pushed"
     } else if text.contains("stale info") || text.contains("rejected") {
         "the branch moved on the remote since portolan looked; run the command again"
     } else if text.contains("Authentication")

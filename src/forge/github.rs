@@ -6,7 +6,7 @@
 //! whose response was lost (look again before retrying), server errors (retried with
 //! backoff), and rate limits (waited out when the reset is near, else an error with the
 //! reset time). The token is sent only in the `Authorization` header and never appears
-//! in an error message.
+//! in an error message: it is scrubbed from every response body as it is read.
 
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -420,7 +420,12 @@ impl Github {
                     .map(|v| (h.to_string(), Value::String(v.to_owned())))
             })
             .collect::<serde_json::Map<_, _>>();
-        let text = response.body_mut().read_to_string().unwrap_or_default();
+        // A server (or a proxy in between) may echo the request, `Authorization`
+        // included: the token is gone before anything reads the body.
+        let text = scrub(
+            &response.body_mut().read_to_string().unwrap_or_default(),
+            &self.token,
+        );
         let mut body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
         if !limit.is_empty() && matches!(status, 403 | 429) {
             if let Value::Object(map) = &mut body {

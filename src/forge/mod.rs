@@ -3,6 +3,9 @@
 
 pub mod askpass;
 pub mod github;
+mod host;
+
+pub use host::GitHost;
 
 use std::process::Command;
 
@@ -14,7 +17,20 @@ pub struct Target {
     pub repo: String,
     /// The host, for `gh auth token --hostname`.
     pub host: String,
+    /// Where git may be given the token (`None`: nowhere, the API is not HTTPS).
+    pub git: Option<GitHost>,
 }
+
+impl Target {
+    /// Whether git may be given the token for `url`: HTTPS on the forge's Git host (see
+    /// [`GitHost`]).
+    pub fn git_allows(&self, url: &str) -> bool {
+        self.git.as_ref().is_some_and(|git| git.allows(url))
+    }
+}
+
+/// The variables a token is read from; git's children never inherit them.
+pub const TOKEN_VARS: [&str; 2] = ["GH_TOKEN", "GITHUB_TOKEN"];
 
 /// The API of a remote: `github.api_url` when it was set, else derived from the
 /// remote's host (`https://<host>/api/v3` for GitHub Enterprise).
@@ -33,15 +49,16 @@ pub fn target(config: &crate::config::Config, remote_url: Option<&str>) -> Optio
     } else {
         format!("https://{host}/api/v3")
     };
-    let host = if config.github.api_url != default_api {
-        host_of(&config.github.api_url).unwrap_or(host)
-    } else {
-        host
+    let git = GitHost::of_api(&api_url);
+    let host = match &git {
+        Some(git) => git.host.clone(),
+        None => host_of(&api_url).unwrap_or(host),
     };
     Some(Target {
         api_url,
         repo,
         host,
+        git,
     })
 }
 
@@ -58,7 +75,7 @@ fn host_of(url: &str) -> Option<String> {
 
 /// The token: `GH_TOKEN`, then `GITHUB_TOKEN`, then `gh auth token --hostname HOST`.
 pub fn token(host: &str) -> Option<String> {
-    for name in ["GH_TOKEN", "GITHUB_TOKEN"] {
+    for name in TOKEN_VARS {
         if let Some(token) = std::env::var(name).ok().filter(|t| !t.trim().is_empty()) {
             return Some(token.trim().to_owned());
         }
@@ -104,6 +121,10 @@ mod tests {
         let enterprise = target(&config, Some("https://ghe.acme.io/acme/platform.git")).unwrap();
         assert_eq!(enterprise.api_url, "https://ghe.acme.io/api/v3");
         assert_eq!(enterprise.host, "ghe.acme.io");
+        assert!(enterprise.git_allows("https://ghe.acme.io/acme/platform.git"));
+        assert!(!enterprise.git_allows("https://github.com/acme/platform.git"));
+        assert!(github.git_allows("https://github.com/acme/platform.git"));
+        assert!(!github.git_allows("git@github.com:acme/platform.git"));
         assert!(target(&config, None).is_none());
     }
 }

@@ -772,3 +772,277 @@ fn a_merged_pull_request_is_reverted_in_a_pull_request() {
     );
     assert_eq!(reverted, base);
 }
+
+/// `--upload-pack=touch MARKER`: what git would run if the value were read as an
+/// option, and the file whose existence would show it ran.
+fn upload_pack(p: &Platform) -> (String, PathBuf) {
+    let marker = p.remotes.path().join("pwned");
+    (format!("--upload-pack=touch {}", marker.display()), marker)
+}
+
+#[test]
+fn a_clone_url_from_the_forge_is_used_only_over_https_on_its_git_host() {
+    let p = Platform::new(false);
+    let server = GitHttp::start(p.remotes.path(), Some(("x-access-token", TOKEN)));
+    p.github.set_git_root(p.remotes.path());
+    let (option, marker) = upload_pack(&p);
+    let elsewhere = format!(
+        "{}/acme/checkout.git",
+        server.url().replace("127.0.0.1", "localhost")
+    );
+    for hostile in [option.as_str(), "ext::sh -c touch% /tmp/x", &elsewhere] {
+        p.github.set_clone_url(hostile);
+        let output = new_service(&p, &["--repo", "acme/checkout"]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{hostile}: {}",
+            text(&output)
+        );
+        assert!(
+            text(&output).contains("clone URL") && text(&output).contains("http(s)://127.0.0.1"),
+            "{}",
+            text(&output)
+        );
+        assert!(
+            !marker.exists(),
+            "{hostile}: git ran the forge's value as an option"
+        );
+        assert!(p.github.pulls().is_empty());
+    }
+    assert!(
+        server.authorizations().is_empty(),
+        "nothing reached a git server: {:?}",
+        server.authorizations()
+    );
+}
+
+#[test]
+fn a_base_branch_that_is_not_a_branch_name_never_reaches_git() {
+    let p = Platform::new(false);
+    let (option, marker) = upload_pack(&p);
+    let config = std::fs::read_to_string(p.dir().join("portolan.yaml")).unwrap();
+    for base in [option.as_str(), "main:refs/heads/evil", "-main", "a..b"] {
+        std::fs::write(
+            p.dir().join("portolan.yaml"),
+            format!("{config}git: {{ base: \"{base}\" }}\n"),
+        )
+        .unwrap();
+        let output = new_service(&p, &[]);
+        assert_eq!(output.status.code(), Some(2), "{base}: {}", text(&output));
+        assert!(
+            text(&output).contains("`git.base` in portolan.yaml")
+                && text(&output).contains("not a valid branch name"),
+            "{}",
+            text(&output)
+        );
+        assert!(!marker.exists());
+    }
+    assert!(p.github.requests().is_empty(), "{:?}", p.github.requests());
+    assert_eq!(p.remote_branches().len(), 1, "only main");
+}
+
+#[test]
+fn a_remote_default_branch_that_is_not_a_branch_name_is_refused() {
+    let p = Platform::new(false);
+    let bare = p.bare.to_str().unwrap();
+    let main = git(p.dir(), &["rev-parse", "HEAD"]);
+    git(
+        p.dir(),
+        &[
+            "--git-dir",
+            bare,
+            "update-ref",
+            "refs/heads/-evil",
+            main.trim(),
+        ],
+    );
+    git(
+        p.dir(),
+        &[
+            "--git-dir",
+            bare,
+            "symbolic-ref",
+            "HEAD",
+            "refs/heads/-evil",
+        ],
+    );
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("default branch of `origin` `-evil`")
+            && text(&output).contains("starts with `-`")
+            && text(&output).contains("set `git.base`"),
+        "{}",
+        text(&output)
+    );
+    assert!(p.github.pulls().is_empty());
+    assert_eq!(
+        p.remote_branches().len(),
+        2,
+        "main and -evil, nothing pushed"
+    );
+}
+
+#[test]
+fn pr_refuses_a_branch_name_that_git_would_read_as_an_option() {
+    let p = Platform::new(false);
+    let (option, marker) = upload_pack(&p);
+    for branch in [option.as_str(), "-x", "topic:refs/heads/main"] {
+        let output = p.portolan(&["pr", "--", branch]);
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(
+            text(&output).contains("not a valid branch name"),
+            "{}",
+            text(&output)
+        );
+    }
+    assert!(!marker.exists());
+    assert!(p.github.requests().is_empty(), "{:?}", p.github.requests());
+}
+
+/// Hooks and a credential helper in the platform repository that record, in `dumps`,
+/// that they ran, with their environment and their input.
+fn spy_on_git(p: &Platform, dumps: &Path) {
+    let record = format!(
+        "env > \"{d}/$NAME-env-$$\"; cat > \"{d}/$NAME-input-$$\"",
+        d = dumps.display()
+    );
+    for hook in ["pre-push", "reference-transaction", "post-checkout"] {
+        let path = p.dir().join(".git/hooks").join(hook);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("#!/bin/sh\nNAME=hook-{hook}; {record}\n")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    let helper = format!("!f() {{ NAME=credential-$1; {record}; }}; f");
+    git(p.dir(), &["config", "credential.helper", &helper]);
+}
+
+/// What the spies recorded: file name → content.
+fn recorded(dumps: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dumps)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let content = std::fs::read_to_string(e.path()).unwrap();
+            (e.file_name().to_string_lossy().into_owned(), content)
+        })
+        .collect()
+}
+
+#[test]
+fn git_runs_no_hook_and_no_child_of_git_sees_the_token() {
+    let p = Platform::new(false);
+    let server = GitHttp::start(p.remotes.path(), Some(("x-access-token", TOKEN)));
+    let url = format!("{}/acme/orders.git", server.url());
+    git(p.dir(), &["remote", "set-url", "origin", &url]);
+    let dumps = tempfile::tempdir().unwrap();
+    spy_on_git(&p, dumps.path());
+
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        server
+            .authorizations()
+            .contains(&format!("x-access-token:{TOKEN}")),
+        "the forge's Git host got the token"
+    );
+    assert_eq!(p.remote_branches().len(), 2);
+    let seen = recorded(dumps.path());
+    assert!(
+        !seen.keys().any(|name| name.starts_with("hook-")),
+        "hooks ran: {:?}",
+        seen.keys()
+    );
+    for (name, content) in &seen {
+        assert!(!content.contains(TOKEN), "{name} saw the token:\n{content}");
+    }
+}
+
+#[test]
+fn a_remote_on_another_host_gets_no_token_and_the_user_s_credentials_apply() {
+    let p = Platform::new(false);
+    let server = GitHttp::start(p.remotes.path(), Some(("x-access-token", TOKEN)));
+    // The API is on 127.0.0.1; "localhost" is another host name, over plain HTTP.
+    let url = format!(
+        "{}/acme/orders.git",
+        server.url().replace("127.0.0.1", "localhost")
+    );
+    git(p.dir(), &["remote", "set-url", "origin", &url]);
+    let dumps = tempfile::tempdir().unwrap();
+    spy_on_git(&p, dumps.path());
+
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("authenticate"), "{}", text(&output));
+    assert!(
+        !server.authorizations().iter().any(|a| a.contains(TOKEN)),
+        "{:?}",
+        server.authorizations()
+    );
+    let seen = recorded(dumps.path());
+    assert!(
+        seen.keys()
+            .any(|name| name.starts_with("credential-get-env")),
+        "the user's credential helper was asked: {:?}",
+        seen.keys()
+    );
+    for (name, content) in &seen {
+        assert!(!content.contains(TOKEN), "{name} saw the token:\n{content}");
+    }
+    assert!(p.github.pulls().is_empty());
+}
+
+#[test]
+fn an_api_error_that_echoes_the_token_prints_no_token() {
+    let p = Platform::new(false);
+    p.github
+        .inject(crate::fakes::github::Fault::EchoAuthorization);
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(!text(&output).contains(TOKEN), "{}", text(&output));
+    assert!(
+        text(&output).contains("Authorization: Bearer ***"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn pr_reports_an_invalid_portolan_yaml_as_validate_does() {
+    let p = Platform::new(false);
+    let config = std::fs::read_to_string(p.dir().join("portolan.yaml")).unwrap();
+    std::fs::write(
+        p.dir().join("portolan.yaml"),
+        format!("{config}git: {{ base: 7 }}\n"),
+    )
+    .unwrap();
+    let line = config.lines().count() + 1;
+
+    let validate = p.portolan(&["validate"]);
+    let pr = new_service(&p, &[]);
+    assert_eq!(validate.status.code(), Some(2), "{}", text(&validate));
+    assert_eq!(pr.status.code(), Some(2), "{}", text(&pr));
+    let stderr = String::from_utf8_lossy(&pr.stderr);
+    assert!(
+        stderr.contains(&format!("--> portolan.yaml:{line}:14")),
+        "{stderr}"
+    );
+    assert_eq!(stderr, String::from_utf8_lossy(&validate.stderr));
+
+    let validate = p.portolan(&["validate", "--format", "json"]);
+    let pr = new_service(&p, &["--format", "json"]);
+    assert_eq!(pr.status.code(), Some(2), "{}", text(&pr));
+    let report: Value = serde_json::from_slice(&pr.stdout)
+        .unwrap_or_else(|e| panic!("no JSON report ({e}): {}", text(&pr)));
+    assert_eq!(report["diagnostics"][0]["line"], line, "{report:#}");
+    assert_eq!(
+        report,
+        serde_json::from_slice::<Value>(&validate.stdout).unwrap()
+    );
+    assert!(p.github.requests().is_empty());
+}

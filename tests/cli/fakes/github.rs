@@ -35,6 +35,9 @@ pub enum Fault {
     /// The next request (any): 403 `{"message":"API rate limit exceeded for ..."}` with
     /// `x-ratelimit-remaining: 0` and `x-ratelimit-reset: <unix now + reset_in_secs>`.
     RateLimited { reset_in_secs: u64 },
+    /// The next request (any): 400 with a message that echoes the request's
+    /// `Authorization` header, as a careless proxy or server might.
+    EchoAuthorization,
 }
 
 /// The fake server. Clones share the same server and state.
@@ -48,6 +51,7 @@ struct State {
     token: String,
     api_url: String,
     git_base: String,
+    clone_url: Option<String>,
     git_root: Option<PathBuf>,
     pulls: Vec<Pull>,
     repos: Vec<Repo>,
@@ -90,6 +94,7 @@ impl FakeGithub {
             token: token.to_owned(),
             api_url: String::new(),
             git_base: "https://github.example".to_owned(),
+            clone_url: None,
             git_root: None,
             pulls: Vec::new(),
             repos: Vec::new(),
@@ -150,6 +155,11 @@ impl FakeGithub {
         self.state.lock().unwrap().git_base = base.trim_end_matches('/').to_owned();
     }
 
+    /// Every repository reports exactly this `clone_url` (a hostile forge's answer).
+    pub fn set_clone_url(&self, url: &str) {
+        self.state.lock().unwrap().clone_url = Some(url.to_owned());
+    }
+
     /// From now on, a repository created through the API also gets a bare repository
     /// `root/{owner}/{name}.git` ([`super::git_http::bare_repo`]), so that it can be
     /// pushed to through a `GitHttp` serving `root`.
@@ -199,11 +209,18 @@ fn handle(shared: &Mutex<State>, request: Request) -> Option<Response> {
 
     let fault = state.faults.iter().position(|fault| match fault {
         Fault::Duplicate422 | Fault::LostResponse => is_create_pull(method, &segments),
-        Fault::ServerError(_) | Fault::RateLimited { .. } => true,
+        Fault::ServerError(_) | Fault::RateLimited { .. } | Fault::EchoAuthorization => true,
     });
     if let Some(index) = fault {
         match state.faults.remove(index).unwrap() {
             Fault::ServerError(status) => return Some(message(status, "Server Error")),
+            Fault::EchoAuthorization => {
+                let echoed = request.header("authorization").unwrap_or_default();
+                return Some(message(
+                    400,
+                    &format!("Bad request; you sent Authorization: {echoed}"),
+                ));
+            }
             Fault::RateLimited { reset_in_secs } => {
                 let reset = unix_now() + reset_in_secs;
                 return Some(
@@ -582,7 +599,10 @@ fn repo_json(state: &State, repo: &Repo) -> Value {
         "default_branch": "main",
         "html_url": format!("https://github.example/{owner}/{name}"),
         "url": format!("{}/repos/{owner}/{name}", state.api_url),
-        "clone_url": format!("{}/{owner}/{name}.git", state.git_base),
+        "clone_url": state
+            .clone_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/{owner}/{name}.git", state.git_base)),
         "permissions": { "admin": true, "push": true, "pull": true },
     })
 }
@@ -866,6 +886,15 @@ mod tests {
         assert!(reset > now + 50 && reset <= now + 60, "{reset} vs {now}");
         assert_eq!(call(&gh, "GET", "/user", None).status, 200);
 
+        gh.inject(Fault::EchoAuthorization);
+        let echoed = call(&gh, "GET", "/user", None);
+        assert_eq!(echoed.status, 400);
+        assert!(echoed.json()["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Authorization: Bearer {TOKEN}")));
+        assert_eq!(call(&gh, "GET", "/user", None).status, 200);
+
         // Faults queue in order.
         gh.inject(Fault::ServerError(500));
         gh.inject(Fault::ServerError(503));
@@ -1059,6 +1088,12 @@ mod tests {
             .map(|r| r["full_name"].as_str().unwrap().to_owned())
             .collect();
         assert_eq!(names, ["acme/missing-svc", "portolan-bot/svc"]);
+
+        gh.set_clone_url("--upload-pack=touch /tmp/x");
+        assert_eq!(
+            call(&gh, "GET", "/repos/acme/platform", None).json()["clone_url"],
+            "--upload-pack=touch /tmp/x"
+        );
 
         // GitHub Enterprise's /api/v3 root.
         assert_eq!(
