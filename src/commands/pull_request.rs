@@ -75,6 +75,13 @@ pub fn prepare(
         CommandError::new("cannot tell which GitHub repository this is")
             .hint("set `github: { repo: OWNER/NAME }` in portolan.yaml")
     })?;
+    if target.git.is_none() && !offline {
+        return Err(CommandError::new(format!(
+            "the GitHub API `{}` is not an https:// address",
+            target.api_url
+        ))
+        .hint("portolan sends the token only over HTTPS (plain HTTP only to this machine): set `github.api_url` to the https:// address of the API; nothing was pushed"));
+    }
     let token = if offline {
         None
     } else {

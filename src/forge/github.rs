@@ -405,7 +405,7 @@ impl Github {
         };
         let mut response = result.map_err(|e| {
             ForgeError::new(
-                format!("cannot reach GitHub at {}: {}", self.api, scrub(&e.to_string(), &self.token)),
+                format!("cannot reach GitHub at {}: {}", self.api, super::scrub(&e.to_string(), &self.token)),
                 "check the network and `github.api_url` in portolan.yaml; run again, what exists is reused",
             )
         })?;
@@ -422,7 +422,7 @@ impl Github {
             .collect::<serde_json::Map<_, _>>();
         // A server (or a proxy in between) may echo the request, `Authorization`
         // included: the token is gone before anything reads the body.
-        let text = scrub(
+        let text = super::scrub(
             &response.body_mut().read_to_string().unwrap_or_default(),
             &self.token,
         );
@@ -472,15 +472,6 @@ fn github_message(body: &Value) -> String {
         }
     }
     message
-}
-
-/// Never let the token into a message.
-fn scrub(text: &str, token: &str) -> String {
-    if token.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(token, "***")
-    }
 }
 
 /// Percent-encode a query value.

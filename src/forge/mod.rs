@@ -73,6 +73,44 @@ fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_owned())
 }
 
+/// `text` with the token taken out, in the forms it travels in: as it is, and inside
+/// HTTP Basic credentials (`x-access-token:TOKEN` in base64, which git and proxies
+/// may echo in an error).
+pub fn scrub(text: &str, token: &str) -> String {
+    if token.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.replace(token, "***");
+    for basic in [format!("x-access-token:{token}"), token.to_owned()] {
+        for encoded in base64_forms(basic.as_bytes()) {
+            if encoded.len() >= 8 {
+                out = out.replace(&encoded, "***");
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64 of `bytes`, with and without its `=` padding.
+fn base64_forms(bytes: &[u8]) -> [String; 2] {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    let unpadded = out.clone();
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    [out, unpadded]
+}
+
 /// The token: `GH_TOKEN`, then `GITHUB_TOKEN`, then `gh auth token --hostname HOST`.
 pub fn token(host: &str) -> Option<String> {
     for name in TOKEN_VARS {
@@ -91,6 +129,25 @@ pub fn token(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_takes_out_the_token_and_its_basic_credentials() {
+        let token = "ghp_secret123";
+        // base64("x-access-token:ghp_secret123"), as `Authorization: Basic` sends it.
+        let basic = "eC1hY2Nlc3MtdG9rZW46Z2hwX3NlY3JldDEyMw==";
+        let said = format!(
+            "denied for {token}; header Basic {basic}; unpadded {}",
+            basic.trim_end_matches('=')
+        );
+        let scrubbed = scrub(&said, token);
+        assert!(
+            !scrubbed.contains(token) && !scrubbed.contains(&basic[..30]),
+            "{scrubbed}"
+        );
+        assert_eq!(base64_forms(b"ab")[0], "YWI=");
+        assert_eq!(base64_forms(b"abc")[1], "YWJj");
+        assert_eq!(scrub("nothing here", ""), "nothing here");
+    }
 
     #[test]
     fn hosts_of_remotes() {

@@ -226,7 +226,7 @@ impl Repo {
         }
         let mut message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
         if let Some(token) = auth.map(|c| c.token).filter(|t| !t.is_empty()) {
-            message = message.replace(token, "***");
+            message = crate::forge::scrub(&message, token);
         }
         if message.contains("end-of-options") {
             return Err(GitError::Other(format!(

@@ -1046,3 +1046,22 @@ fn pr_reports_an_invalid_portolan_yaml_as_validate_does() {
     );
     assert!(p.github.requests().is_empty());
 }
+
+/// The token goes only over HTTPS, or plain HTTP to this machine: an `api_url` on
+/// another host over plain HTTP gets no request at all.
+#[test]
+fn a_plain_http_api_on_another_host_is_refused_before_the_token_is_sent() {
+    let p = Platform::new(false);
+    let config = std::fs::read_to_string(p.dir().join("portolan.yaml")).unwrap();
+    let config = config.replace(&p.github.url(), "http://api.example.com");
+    std::fs::write(p.dir().join("portolan.yaml"), config).unwrap();
+    git(p.dir(), &["commit", "-q", "-am", "plain http api"]);
+    let output = new_service(&p, &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("is not an https:// address"),
+        "{}",
+        text(&output)
+    );
+    assert!(p.github.pulls().is_empty());
+}
