@@ -105,7 +105,7 @@ fn base64_forms(bytes: &[u8]) -> [String; 2] {
         }
     }
     let unpadded = out.clone();
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push('=');
     }
     [out, unpadded]
