@@ -17,6 +17,9 @@ use std::ops::Range;
 pub enum Severity {
     Error,
     Warning,
+    /// What portolan cannot confirm from the repository alone: printed and reported,
+    /// never a failure (`--deny-warnings` ignores it).
+    Note,
 }
 
 impl Severity {
@@ -24,6 +27,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }

@@ -12,7 +12,7 @@ mod revert;
 pub use refname::{branch_name_problem, is_object_id};
 pub use revert::{RevertError, Reverted};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -118,7 +118,7 @@ impl Repo {
     pub fn index_snapshot(&self) -> Result<Snapshot, GitError> {
         let repo = self.open()?;
         let index = repo.index()?;
-        let mut files = BTreeMap::new();
+        let mut files = Entries::default();
         let mut conflicts = Vec::new();
         for entry in index.iter() {
             let path = String::from_utf8_lossy(&entry.path).into_owned();
@@ -127,10 +127,8 @@ impl Repo {
                 conflicts.push(path);
                 continue;
             }
-            if is_regular_file(entry.mode) {
-                if let Some(relative) = self.relative(&path) {
-                    files.insert(relative, entry.id);
-                }
+            if let Some(relative) = self.relative(&path) {
+                files.add(relative, entry.mode, entry.id);
             }
         }
         if !conflicts.is_empty() {
@@ -155,14 +153,12 @@ impl Repo {
                 rev: rev.to_owned(),
                 message: e.message().to_owned(),
             })?;
-        let mut files = BTreeMap::new();
+        let mut files = Entries::default();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob)
-                && is_regular_file(entry.filemode() as u32)
-            {
+            if entry.kind() != Some(git2::ObjectType::Tree) {
                 let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
                 if let Some(relative) = self.relative(&path) {
-                    files.insert(relative, entry.id());
+                    files.add(relative, entry.filemode() as u32, entry.id());
                 }
             }
             git2::TreeWalkResult::Ok
@@ -415,15 +411,40 @@ pub fn init_if_needed(dir: &Path) -> Result<bool, GitError> {
     Ok(true)
 }
 
-/// Regular files only: symbolic links (0o120000) and submodules (0o160000) are not
-/// read, as the working tree does not follow links either.
-fn is_regular_file(mode: u32) -> bool {
-    mode & 0o170000 == 0o100000
+/// The entries of an index or a tree: regular files are read; symbolic links
+/// (0o120000) and submodules (0o160000) are passed over, as the working tree passes
+/// over links and nested repositories.
+#[derive(Default)]
+struct Entries {
+    files: BTreeMap<String, git2::Oid>,
+    others: BTreeMap<String, crate::source::PassedKind>,
+}
+
+impl Entries {
+    fn add(&mut self, path: String, mode: u32, id: git2::Oid) {
+        use crate::source::PassedKind;
+        match mode & 0o170000 {
+            0o100000 => {
+                self.files.insert(path, id);
+            }
+            0o120000 => {
+                self.others.insert(path, PassedKind::Link);
+            }
+            0o160000 => {
+                self.others.insert(path, PassedKind::Submodule);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The files of an index or a commit under the platform root, by path.
 pub struct Snapshot {
     files: BTreeMap<String, git2::Oid>,
+    /// Links and submodules, passed over.
+    others: BTreeMap<String, crate::source::PassedKind>,
+    /// The folders listed so far: what they hold of `others` was passed over.
+    listed: Mutex<BTreeSet<String>>,
     git_dir: PathBuf,
     /// Open repositories, one per reading thread (`git2::Repository` is not `Sync`).
     pool: Mutex<Vec<git2::Repository>>,
@@ -431,9 +452,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    fn new(repo: &Repo, files: BTreeMap<String, git2::Oid>, description: String) -> Self {
+    fn new(repo: &Repo, entries: Entries, description: String) -> Self {
         Snapshot {
-            files,
+            files: entries.files,
+            others: entries.others,
+            listed: Mutex::default(),
             git_dir: repo.git_dir.clone(),
             pool: Mutex::new(Vec::new()),
             description,
@@ -453,6 +476,75 @@ impl Snapshot {
     /// Whether the file exists.
     pub fn contains(&self, path: &str) -> bool {
         self.files.contains_key(path)
+    }
+
+    /// Remember that folder `dir` was listed.
+    pub fn listed(&self, dir: &str) {
+        if let Ok(mut listed) = self.listed.lock() {
+            listed.insert(dir.to_owned());
+        }
+    }
+
+    /// The links and submodules under the folders listed so far.
+    pub fn passed_over(&self) -> Vec<crate::source::PassedOver> {
+        let listed = match self.listed.lock() {
+            Ok(listed) => listed.clone(),
+            Err(_) => return Vec::new(),
+        };
+        self.others
+            .iter()
+            .filter(|(path, _)| {
+                listed.iter().any(|dir| {
+                    dir.is_empty()
+                        || path.as_str() == dir
+                        || path
+                            .strip_prefix(dir.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                })
+            })
+            .map(|(path, kind)| crate::source::PassedOver {
+                path: path.clone(),
+                kind: *kind,
+            })
+            .collect()
+    }
+
+    /// The first link on the way to `path` (itself included).
+    pub fn link_on_path(&self, path: &str) -> Option<String> {
+        let mut prefix = String::new();
+        for part in path.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if self.others.get(&prefix) == Some(&crate::source::PassedKind::Link) {
+                return Some(prefix);
+            }
+        }
+        None
+    }
+
+    /// The names directly in folder `dir` (files and folders).
+    pub fn names_in(&self, dir: &str) -> Vec<String> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let under = |paths: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+            paths
+                .map_while(|p| p.strip_prefix(&prefix))
+                .filter_map(|rest| rest.split('/').next())
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut names = under(&mut self.files.range(prefix.clone()..).map(|(p, _)| p));
+        names.extend(under(
+            &mut self.others.range(prefix.clone()..).map(|(p, _)| p),
+        ));
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     /// The bytes of a file.

@@ -46,6 +46,22 @@ quotes (`\" '`) belong;\n- tab characters used for indentation (YAML allows only
 - the same key twice in one mapping (portolan refuses it rather than let one value win \
 silently);\n- binary content, text that is not UTF-8, nesting deeper than 128 levels, or an \
 alias bomb.\n\nThe other documents of a multi-document file are still checked.";
+    SYMLINK_IGNORED = "symlink-ignored", Warning,
+        "a symbolic link in the repository is not read",
+        "portolan never follows a symbolic link — not in a listing, not in a read, not in a \
+write — so nothing a repository contains can make it read or write outside the repository. \
+A link under the catalog roots, the blueprints or templates folder, or the manifest folders \
+is passed over and reported here, and the working tree, the index and a commit agree on it \
+(Git stores a link, not what it points to).\n\nFix: replace the link with the file or folder \
+itself, or move it out of the folders portolan reads.";
+    SUBMODULE_IGNORED = "submodule-ignored", Note,
+        "a Git submodule or nested repository is not part of the catalog",
+        "A folder that is a Git submodule, or holds a repository of its own (a `.git` inside), \
+belongs to another repository: its files are not part of this catalog, whether portolan \
+reads the working tree, the index or a commit (which records only the submodule's commit). \
+A note, not a warning: portolan cannot see what the other repository holds.\n\nFix: nothing \
+to fix when that is what you want; to catalog those entities, validate that repository \
+itself, or copy its files in.";
     BLUEPRINT_INVALID = "blueprint-invalid", Error,
         "a blueprint breaks the blueprint format",
         "A blueprint (an entity type, in Port's vocabulary) must be a mapping with an \

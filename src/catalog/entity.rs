@@ -115,14 +115,17 @@ pub fn folder_under_root<'a>(root: &str, path: &'a str) -> Option<&'a str> {
 }
 
 /// Escape the characters that are unsafe in file names (`/ \ : * ? " < > |`) so an
-/// identifier can name its file: `%` and those characters become `%XX`.
+/// identifier can name its file: `%` and those characters become `%XX`, and so does a
+/// leading `.` — a hidden file is not part of the catalog, and `.git` is never
+/// written.
 pub fn file_name_for(identifier: &str) -> String {
     let mut out = String::with_capacity(identifier.len());
-    for c in identifier.chars() {
+    for (i, c) in identifier.chars().enumerate() {
         if matches!(
             c,
             '%' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|'
-        ) {
+        ) || (i == 0 && c == '.')
+        {
             out.push_str(&format!("%{:02X}", c as u32));
         } else {
             out.push(c);
@@ -147,5 +150,7 @@ mod tests {
         );
         assert_eq!(folder_under_root("catalog", "catalog/x.yaml"), None);
         assert_eq!(file_name_for("a/b:c"), "a%2Fb%3Ac");
+        assert_eq!(file_name_for(".git"), "%2Egit");
+        assert_eq!(file_name_for("a.b"), "a.b");
     }
 }

@@ -166,6 +166,7 @@ pub fn load_sieved(
     catalog.files_read += template_files.len();
     catalog.files.extend(template_files);
     diagnostics.extend(template_findings);
+    diagnostics.extend(passed_over(source));
 
     positions::resolve(&catalog.files, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
@@ -173,6 +174,36 @@ pub fn load_sieved(
         catalog,
         diagnostics,
     })
+}
+
+/// What the listings passed over without reading: links (a warning: the content is
+/// not checked) and submodules (a note: it belongs to another repository).
+fn passed_over(source: &dyn Source) -> Vec<Diagnostic> {
+    use crate::source::PassedKind;
+    source
+        .passed_over()
+        .into_iter()
+        .map(|passed| match passed.kind {
+            PassedKind::Link => Diagnostic::new(
+                &rules::SYMLINK_IGNORED,
+                Place::file(&passed.path),
+                format!(
+                    "`{}` is a symbolic link: portolan does not follow links, so it is not read",
+                    passed.path
+                ),
+            )
+            .help("replace the link with the file or folder it points to"),
+            PassedKind::Submodule => Diagnostic::new(
+                &rules::SUBMODULE_IGNORED,
+                Place::file(&passed.path),
+                format!(
+                    "`{}` is a Git submodule or a repository of its own: its files are not part of this catalog",
+                    passed.path
+                ),
+            )
+            .help("validate that repository itself to check its entities"),
+        })
+        .collect()
 }
 
 /// `portolan.yaml` as a source file, for the positions of its findings.

@@ -7,8 +7,10 @@
 //! applies it ([`apply()`]): all or nothing, even across a crash (see [`apply`]).
 
 mod apply;
+mod paths;
 
 pub use apply::{apply, interrupted, recover, ApplyError, Recovered, Undone};
+pub use paths::{is_dotgit, safe_path};
 
 use crate::git::Repo;
 use crate::source::Source;
@@ -36,7 +38,7 @@ pub struct ChangeError {
 }
 
 impl ChangeError {
-    fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
+    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Self {
         ChangeError {
             message: message.into(),
             hint: hint.into(),
@@ -112,21 +114,27 @@ impl Changeset {
 
     /// Check the plan against the repository and say, per file, what it does.
     ///
-    /// `root` is the platform root on disk when the plan is for the working tree
-    /// (`None` when it is committed elsewhere, as with `--pr`); `repo` enables the
-    /// check for uncommitted edits. Writes that change nothing are dropped.
+    /// `base` is what the plan applies to (the working tree, or the base commit with
+    /// `--pr`); `repo` enables the check for uncommitted edits. Writes that change
+    /// nothing are dropped.
     pub fn prepare(
         &self,
         base: &dyn Source,
-        root: Option<&Path>,
         repo: Option<&Repo>,
     ) -> Result<Vec<FileChange>, ChangeError> {
         self.check_case_collisions(base)?;
         let mut planned = Vec::new();
         let mut refused = Vec::new();
         for (path, change) in &self.changes {
-            if let Some(root) = root {
-                check_no_symlink(root, path)?;
+            if let Some(link) = base.link_on_path(path) {
+                return Err(ChangeError::new(
+                    if link == *path {
+                        format!("`{path}` is a symbolic link")
+                    } else {
+                        format!("`{path}` goes through the symbolic link `{link}`")
+                    },
+                    "portolan does not write through symbolic links; replace the link with a folder or file; nothing was written",
+                ));
             }
             let old = if base.exists(path) {
                 Some(base.read(path).map_err(|e| {
@@ -205,27 +213,42 @@ impl Changeset {
         Ok(planned)
     }
 
-    /// Paths that differ only by case, within the plan or from a file that exists:
-    /// on macOS and Windows they are one file.
+    /// Names that differ only by case at any level — within the plan, or from a file
+    /// or folder that exists (`Apps/` next to `apps/`, `Readme.md` next to
+    /// `README.md`): on macOS and Windows they are one.
     fn check_case_collisions(&self, base: &dyn Source) -> Result<(), ChangeError> {
-        let mut seen: HashMap<String, &str> = HashMap::new();
-        let mut dirs: BTreeSet<&str> = BTreeSet::new();
+        // The names the plan uses, by the folder they are in.
+        let mut named: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for path in self.changes.keys() {
-            if let Some(other) = seen.insert(path.to_lowercase(), path) {
-                return Err(case_error(path, other));
+            let mut start = 0;
+            for end in path.match_indices('/').map(|(i, _)| i).chain([path.len()]) {
+                let dir = if start == 0 { "" } else { &path[..start - 1] };
+                named.entry(dir).or_default().insert(&path[start..end]);
+                start = end + 1;
             }
-            dirs.insert(path.rsplit_once('/').map_or("", |(d, _)| d));
         }
-        for dir in dirs {
-            let existing = if dir.is_empty() {
-                Vec::new()
-            } else {
-                base.all_files_under(dir).unwrap_or_default()
+        for (dir, names) in &named {
+            let full = |n: &str| {
+                if dir.is_empty() {
+                    n.to_owned()
+                } else {
+                    format!("{dir}/{n}")
+                }
             };
-            for file in existing {
-                if let Some(planned) = seen.get(&file.to_lowercase()) {
-                    if *planned != file {
-                        return Err(case_error(planned, &file));
+            let existing = base.names_in(dir);
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for name in names
+                .iter()
+                .copied()
+                .chain(existing.iter().map(String::as_str))
+            {
+                match seen.get(&name.to_lowercase()) {
+                    Some(other) if *other != name => {
+                        return Err(case_error(&full(other), &full(name)))
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name.to_lowercase(), name);
                     }
                 }
             }
@@ -282,89 +305,6 @@ pub struct FileChange {
     pub kind: ChangeKind,
     pub old: Option<Vec<u8>>,
     pub new: Option<Vec<u8>>,
-}
-
-/// A path a template may write: relative, `/`-separated, inside the repository, not
-/// in `.git`. Returned normalized (`./a//b` → `a/b`).
-pub fn safe_path(raw: &str) -> Result<String, ChangeError> {
-    let hint = "a template writes only inside the repository: use a relative path without `..`";
-    if raw.contains('\0') || raw.contains('\\') {
-        return Err(ChangeError::new(
-            format!("`{}` is not a usable path", raw.escape_debug()),
-            "use `/` to separate folders, and no control characters",
-        ));
-    }
-    if raw.starts_with('/') || raw.get(1..2) == Some(":") {
-        return Err(ChangeError::new(
-            format!("`{raw}` is an absolute path"),
-            hint,
-        ));
-    }
-    let mut parts = Vec::new();
-    for part in raw.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                return Err(ChangeError::new(
-                    format!("`{raw}` leaves the repository"),
-                    hint,
-                ))
-            }
-            p => parts.push(p),
-        }
-    }
-    if parts.is_empty() {
-        return Err(ChangeError::new(
-            format!("`{raw}` names no file"),
-            "a path that renders empty skips a file in `render:`; in `write:` give a file name",
-        ));
-    }
-    if parts[0].eq_ignore_ascii_case(".git") {
-        return Err(ChangeError::new(
-            format!("`{raw}` is inside `.git`"),
-            "templates never write Git's own files",
-        ));
-    }
-    Ok(parts.join("/"))
-}
-
-/// Refuse a path whose existing part goes through a symbolic link (one that leaves the
-/// repository, or any link at the file itself: writing would replace the link).
-fn check_no_symlink(root: &Path, path: &str) -> Result<(), ChangeError> {
-    if !root.exists() {
-        return Ok(()); // a folder still to be made holds no links
-    }
-    let canonical_root = root.canonicalize().map_err(|e| {
-        ChangeError::new(
-            format!("cannot resolve `{}`: {e}", root.display()),
-            "check that the folder exists",
-        )
-    })?;
-    let mut current = root.to_path_buf();
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        current.push(part);
-        let Ok(meta) = std::fs::symlink_metadata(&current) else {
-            return Ok(()); // the rest does not exist yet
-        };
-        if meta.file_type().is_symlink() {
-            let last = i + 1 == parts.len();
-            let inside = current
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&canonical_root));
-            if last || !inside {
-                return Err(ChangeError::new(
-                    format!(
-                        "`{path}` goes through the symbolic link `{}`{}",
-                        parts[..=i].join("/"),
-                        if inside { "" } else { ", which leaves the repository" }
-                    ),
-                    "portolan does not write through symbolic links; replace the link with a folder or file",
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// New content for a file with CRLF line endings gets CRLF too.
@@ -453,6 +393,29 @@ impl Source for Overlay<'_> {
             None => self.base.exists(path),
         }
     }
+
+    fn names_in(&self, dir: &str) -> Vec<String> {
+        let mut names: BTreeSet<String> = self.base.names_in(dir).into_iter().collect();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        for path in self.changes.changes.keys() {
+            if let Some(name) = path.strip_prefix(&prefix).and_then(|r| r.split('/').next()) {
+                names.insert(name.to_owned());
+            }
+        }
+        names.into_iter().collect()
+    }
+
+    fn passed_over(&self) -> Vec<crate::source::PassedOver> {
+        self.base.passed_over()
+    }
+
+    fn link_on_path(&self, path: &str) -> Option<String> {
+        self.base.link_on_path(path)
+    }
 }
 
 /// Hidden files are not part of the catalog on disk either (the working tree skips
@@ -469,22 +432,6 @@ mod tests {
     use crate::source::Worktree;
 
     #[test]
-    fn refuses_paths_that_leave_the_repository() {
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/../../b",
-            "C:/x",
-            ".git/config",
-            "",
-            "a\\b",
-        ] {
-            assert!(safe_path(bad).is_err(), "{bad}");
-        }
-        assert_eq!(safe_path("./a//b/").unwrap(), "a/b");
-    }
-
-    #[test]
     fn plans_then_applies_atomically() {
         let dir = tempfile::tempdir().unwrap();
         git2::Repository::init(dir.path()).unwrap();
@@ -494,13 +441,13 @@ mod tests {
         let mut plan = Changeset::new();
         plan.write("a/b/new.txt", b"new\n".to_vec(), false).unwrap();
         plan.write("keep.txt", b"theirs\n".to_vec(), false).unwrap();
-        let refused = plan.prepare(&source, Some(dir.path()), None).unwrap_err();
+        let refused = plan.prepare(&source, None).unwrap_err();
         assert!(refused.message.contains("keep.txt"), "{refused}");
 
         let mut plan = Changeset::new();
         plan.write("a/b/new.txt", b"new\n".to_vec(), false).unwrap();
         plan.write("keep.txt", b"theirs\n".to_vec(), true).unwrap();
-        let changes = plan.prepare(&source, Some(dir.path()), None).unwrap();
+        let changes = plan.prepare(&source, None).unwrap();
         apply(&state, &changes).unwrap();
         assert_eq!(
             std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
@@ -511,10 +458,7 @@ mod tests {
             "new\n"
         );
         // Applying the same plan again changes nothing.
-        assert!(plan
-            .prepare(&source, Some(dir.path()), None)
-            .unwrap()
-            .is_empty());
+        assert!(plan.prepare(&source, None).unwrap().is_empty());
     }
 
     #[test]
@@ -525,7 +469,7 @@ mod tests {
         let source = Worktree::new(dir.path());
         let mut plan = Changeset::new();
         plan.write("docs/readme.md", b"y".to_vec(), true).unwrap();
-        assert!(plan.prepare(&source, Some(dir.path()), None).is_err());
+        assert!(plan.prepare(&source, None).is_err());
 
         let outside = tempfile::tempdir().unwrap();
         #[cfg(unix)]
@@ -533,7 +477,7 @@ mod tests {
         let mut plan = Changeset::new();
         plan.write("out/x.txt", b"y".to_vec(), false).unwrap();
         #[cfg(unix)]
-        assert!(plan.prepare(&source, Some(dir.path()), None).is_err());
+        assert!(plan.prepare(&source, None).is_err());
         assert!(!outside.path().join("x.txt").exists());
     }
 }

@@ -17,7 +17,7 @@ use crate::source::{Source, Worktree};
 use crate::state::{Lock, State, StateError};
 use crate::template::inputs::{Given, Prompter};
 use crate::template::plan::{self, History, Plan, PlanError, Run};
-use crate::template::{self, Template};
+use crate::template::{self, answers, Template};
 use crate::time::Instant;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -85,13 +85,12 @@ pub struct Checked {
     pub config: Config,
 }
 
-/// Plan a run against `source` and validate the repository with it overlaid. `disk`
-/// is the platform root when the plan is for the working tree (symbolic-link checks),
-/// `dirty_check` the repository whose uncommitted edits must not be touched.
+/// Plan a run against `source` and validate the repository with it overlaid;
+/// `dirty_check` says whether `repo`'s uncommitted edits must be checked for (they are
+/// never touched).
 pub fn check(
     request: &Request,
     source: Arc<dyn Source + Send + Sync>,
-    disk: Option<&Path>,
     repo: Option<&Repo>,
     dirty_check: bool,
     extra: Option<Extra>,
@@ -109,6 +108,7 @@ pub fn check(
         CommandError::new(e.to_string())
             .hint("`portolan validate` locates the problem in the template")
     })?;
+    let all_templates = templates.clone();
     let template = template::find(templates, &request.template).map_err(|hint| {
         CommandError::new(format!("there is no template `{}`", request.template)).hint(hint)
     })?;
@@ -189,9 +189,10 @@ pub fn check(
     }
 
     // Safety first (paths, overwrites, uncommitted edits): exit 2, whatever the catalog.
-    let prepared = planned
+    let dirty = repo.filter(|_| dirty_check);
+    let mut prepared = planned
         .changes
-        .prepare(source.as_ref(), disk, repo.filter(|_| dirty_check))
+        .prepare(source.as_ref(), dirty)
         .map_err(change_error)?;
 
     // Validate the repository as it will be: only what this change brings counts.
@@ -203,6 +204,33 @@ pub fn check(
             Some("nothing was written; the template writes an invalid portolan.yaml".into());
         error
     })?;
+    // A run that changes something is recorded with the entities it ran on or made.
+    if !prepared.is_empty() {
+        let run = answers::Run {
+            template: &template,
+            run_key: &planned.run_key,
+            now: &planned.now,
+            inputs: planned.inputs.recordable(),
+            entity: request
+                .entity
+                .as_ref()
+                .filter(|_| !request.sweep)
+                .map(|(b, id)| (b.as_str(), id.as_str())),
+        };
+        answers::record(
+            &mut planned.changes,
+            source.as_ref(),
+            &catalog,
+            &after.catalog,
+            &run,
+            &all_templates,
+        )
+        .map_err(change_error)?;
+        prepared = planned
+            .changes
+            .prepare(source.as_ref(), dirty)
+            .map_err(change_error)?;
+    }
     let brought: Vec<Diagnostic> = after
         .diagnostics
         .into_iter()
@@ -251,7 +279,6 @@ pub fn execute(
     let checked = check(
         &request,
         source,
-        Some(&root),
         repo.as_ref(),
         !request.dry_run,
         extra,

@@ -209,7 +209,7 @@ pub fn deliver(
         repo: &delivery.repo,
         commit: &base,
     };
-    let checked = change::check(request, snapshot, None, None, false, extra, Some(history))?;
+    let checked = change::check(request, snapshot, None, false, extra, Some(history))?;
     if checked.errors > 0 {
         return change::report_invalid(request, &checked, printer);
     }

@@ -34,6 +34,7 @@ pub fn render(diagnostics: &[Diagnostic], prefix: &str) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut properties = Vec::new();
         if let Some(file) = d.place.file.as_deref().filter(|f| !f.starts_with('<')) {

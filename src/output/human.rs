@@ -38,6 +38,7 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = level
             .primary_title(d.message.as_str())

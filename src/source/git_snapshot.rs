@@ -1,12 +1,17 @@
 //! An index or a commit, read like a working tree.
 
-use super::Source;
+use super::{PassedOver, Source};
 use crate::git::Snapshot;
 use std::io;
 
 impl Source for Snapshot {
     fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
         let dir = dir.trim_end_matches('/');
+        if let Some(link) = self.link_on_path(dir) {
+            self.listed(&link);
+            return Ok(Vec::new());
+        }
+        self.listed(dir);
         Ok(self
             .paths()
             .filter(|p| {
@@ -19,11 +24,41 @@ impl Source for Snapshot {
             .collect())
     }
 
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        let dir = dir.trim_end_matches('/');
+        if let Some(link) = self.link_on_path(dir) {
+            self.listed(&link);
+            return Ok(Vec::new());
+        }
+        self.listed(dir);
+        Ok(self
+            .paths()
+            .filter(|p| {
+                dir.is_empty()
+                    || p.strip_prefix(dir)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(str::to_owned)
+            .collect())
+    }
+
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
         Snapshot::read(self, path)
     }
 
     fn exists(&self, path: &str) -> bool {
         self.contains(path)
+    }
+
+    fn names_in(&self, dir: &str) -> Vec<String> {
+        Snapshot::names_in(self, dir)
+    }
+
+    fn passed_over(&self) -> Vec<PassedOver> {
+        Snapshot::passed_over(self)
+    }
+
+    fn link_on_path(&self, path: &str) -> Option<String> {
+        Snapshot::link_on_path(self, path)
     }
 }

@@ -1,22 +1,35 @@
 //! The working tree: files on disk under the platform root.
 
-use super::Source;
+use super::{PassedKind, PassedOver, Source};
+use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 /// A directory on disk (a Git working tree or any folder).
 ///
 /// Hidden files and whatever `.gitignore` excludes are not part of the catalog, the
-/// same files Git would not commit. Symbolic links are not followed, so nothing outside
-/// the root is ever read.
+/// same files Git would not commit. Symbolic links are never followed: not by a
+/// listing, not by a read, not on the way to a file — so nothing outside the root is
+/// ever read, whatever a repository's content names. Folders with a `.git` inside
+/// (submodules, nested repositories) are not listed.
 pub struct Worktree {
     root: PathBuf,
+    /// Folders known to be reached from the root without a link: every folder a
+    /// listing walked, and those a read checked. A read in one of them needs no
+    /// check of the way, only of the file itself.
+    clean: RwLock<HashSet<String>>,
+    /// What listings passed over.
+    passed: Mutex<BTreeSet<PassedOver>>,
 }
 
 impl Worktree {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Worktree { root: root.into() }
+        Worktree {
+            root: root.into(),
+            clean: RwLock::default(),
+            passed: Mutex::default(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -25,6 +38,29 @@ impl Worktree {
 
     fn absolute(&self, path: &str) -> PathBuf {
         self.root.join(path)
+    }
+
+    /// Refuse a path whose folders include a symbolic link; remember the folders.
+    fn check_way(&self, path: &str) -> io::Result<()> {
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        if self.clean.read().is_ok_and(|clean| clean.contains(dir)) {
+            return Ok(());
+        }
+        if let Some(link) = first_link(&self.root, dir) {
+            return Err(through_link(path, &link));
+        }
+        if let Ok(mut clean) = self.clean.write() {
+            clean.insert(dir.to_owned());
+        }
+        Ok(())
+    }
+
+    fn record(&self, path: String, kind: PassedKind) {
+        if let Ok(mut passed) = self.passed.lock() {
+            passed.insert(PassedOver { path, kind });
+        }
     }
 }
 
@@ -38,12 +74,79 @@ impl Source for Worktree {
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        read_whole(&self.absolute(path))
+        self.check_way(path)?;
+        read_whole(&self.absolute(path)).map_err(|e| {
+            if is_link(&self.absolute(path)) {
+                through_link(path, path)
+            } else {
+                e
+            }
+        })
     }
 
     fn exists(&self, path: &str) -> bool {
-        self.absolute(path).is_file()
+        self.check_way(path).is_ok()
+            && std::fs::symlink_metadata(self.absolute(path)).is_ok_and(|m| m.is_file())
     }
+
+    fn names_in(&self, dir: &str) -> Vec<String> {
+        if !dir.is_empty() && first_link(&self.root, dir).is_some() {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(self.absolute(dir)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn passed_over(&self) -> Vec<PassedOver> {
+        self.passed
+            .lock()
+            .map(|p| p.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn link_on_path(&self, path: &str) -> Option<String> {
+        first_link(&self.root, path)
+    }
+}
+
+/// The first symbolic link on the way from `root` to `path` (itself included).
+fn first_link(root: &Path, path: &str) -> Option<String> {
+    let mut current = root.to_path_buf();
+    let mut walked = Vec::new();
+    for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        current.push(part);
+        walked.push(part);
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(walked.join("/")),
+            Ok(_) => {}
+            Err(_) => return None, // the rest does not exist
+        }
+    }
+    None
+}
+
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+fn through_link(path: &str, link: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        if path == link {
+            format!("`{path}` is a symbolic link, which portolan does not follow")
+        } else {
+            format!(
+                "`{path}` goes through the symbolic link `{link}`, which portolan does not follow"
+            )
+        },
+    )
 }
 
 /// How much of a file one system call asks for: more than nearly every catalog file.
@@ -59,7 +162,7 @@ fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
     thread_local! {
         static CHUNK: RefCell<Vec<u8>> = RefCell::new(vec![0; READ_CHUNK]);
     }
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_no_follow(path)?;
     CHUNK.with(|chunk| {
         let mut chunk = chunk.borrow_mut();
         let mut bytes = Vec::new();
@@ -74,14 +177,42 @@ fn read_whole(path: &Path) -> io::Result<Vec<u8>> {
     })
 }
 
+/// Open a file for reading, refusing a symbolic link at the last step (the folders on
+/// the way are checked by the caller): `O_NOFOLLOW` costs no extra system call.
+fn open_no_follow(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    #[cfg(not(unix))]
+    if is_link(path) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a symbolic link is not followed",
+        ));
+    }
+    options.open(path)
+}
+
 impl Worktree {
-    /// Files under `dir`, skipping hidden ones when `skip_hidden`.
+    /// Files under `dir`, skipping hidden ones when `skip_hidden`. A `dir` reached
+    /// through a link is not walked; links and nested repositories under it are passed
+    /// over (and recorded); `.git` is never listed.
     fn walk(&self, dir: &str, skip_hidden: bool) -> io::Result<Vec<String>> {
+        let dir = dir.trim_end_matches('/');
+        if let Some(link) = first_link(&self.root, dir) {
+            self.record(link, PassedKind::Link);
+            return Ok(Vec::new());
+        }
         let base = self.absolute(dir);
         if !base.is_dir() {
             return Ok(Vec::new());
         }
         let found = Mutex::new(Vec::new());
+        let folders = Mutex::new(Vec::new());
         let failure = Mutex::new(None);
         ignore::WalkBuilder::new(&base)
             .hidden(skip_hidden)
@@ -90,20 +221,41 @@ impl Worktree {
             .build_parallel()
             .run(|| {
                 Box::new(|entry| {
-                    match entry {
-                        Ok(entry) if entry.file_type().is_some_and(|t| t.is_file()) => {
-                            if let Ok(rel) = entry.path().strip_prefix(&self.root) {
-                                let rel = rel.to_string_lossy().replace('\\', "/");
-                                if let Ok(mut found) = found.lock() {
-                                    found.push(rel);
-                                }
-                            }
-                        }
-                        Ok(_) => {}
+                    let entry = match entry {
+                        Ok(entry) => entry,
                         Err(error) => {
                             if let Ok(mut failure) = failure.lock() {
                                 failure.get_or_insert(error);
                             }
+                            return ignore::WalkState::Continue;
+                        }
+                    };
+                    if entry.file_name() == ".git" {
+                        return ignore::WalkState::Skip;
+                    }
+                    let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+                        return ignore::WalkState::Continue;
+                    };
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    let Some(kind) = entry.file_type() else {
+                        return ignore::WalkState::Continue;
+                    };
+                    if kind.is_symlink() {
+                        self.record(rel, PassedKind::Link);
+                    } else if kind.is_dir() {
+                        // The platform root itself is the repository, not a nested one.
+                        if !rel.is_empty()
+                            && std::fs::symlink_metadata(entry.path().join(".git")).is_ok()
+                        {
+                            self.record(rel, PassedKind::Submodule);
+                            return ignore::WalkState::Skip;
+                        }
+                        if let Ok(mut folders) = folders.lock() {
+                            folders.push(rel);
+                        }
+                    } else if kind.is_file() {
+                        if let Ok(mut found) = found.lock() {
+                            found.push(rel);
                         }
                     }
                     ignore::WalkState::Continue
@@ -111,6 +263,9 @@ impl Worktree {
             });
         if let Some(error) = failure.into_inner().ok().flatten() {
             return Err(io::Error::other(error.to_string()));
+        }
+        if let (Ok(mut clean), Ok(folders)) = (self.clean.write(), folders.into_inner()) {
+            clean.extend(folders);
         }
         let mut files = found.into_inner().unwrap_or_default();
         files.sort_unstable();

@@ -6,6 +6,7 @@
 //! its files. Running one is [`plan::plan`]: inputs, preconditions, steps → a
 //! [`Changeset`](crate::changeset::Changeset).
 
+pub mod answers;
 pub mod check;
 pub mod engine;
 pub mod entity_yaml;

@@ -250,37 +250,6 @@ pub fn plan(
         }
     }
 
-    if template.spec.operation == Operation::Create {
-        let key = inputs
-            .values
-            .get("name")
-            .and_then(Value::as_str)
-            .filter(|n| crate::checks::manifests::dns_problem(n, true).is_none())
-            .map_or_else(
-                || format!("{}-{run_key}", template.spec.name),
-                str::to_owned,
-            );
-        let record = json!({
-            "template": template.spec.name,
-            "version": template.spec.version,
-            "now": now,
-            "inputs": inputs.recordable(),
-        });
-        let text = format!(
-            "# Written by `portolan new {}`: how this was made, for later updates.\n{}",
-            template.spec.name,
-            entity_yaml::to_yaml_ordered(&record, entity_yaml::ANSWER_KEYS)
-                .map_err(|e| PlanError::Change(change_error(e)))?
-        );
-        changes
-            .write(
-                &format!(".portolan/answers/{key}.yaml"),
-                text.into_bytes(),
-                true,
-            )
-            .map_err(PlanError::Change)?;
-    }
-
     refuse_secret_values(&inputs, &changes)?;
     let pr = render_pr(&engine, template.spec.pr.as_ref())?;
     Ok(Plan {
@@ -336,13 +305,6 @@ fn render_pr(engine: &Engine, pr: Option<&Value>) -> Result<PrFields, PlanError>
         reviewers: list("reviewers")?,
         draft: pr.get("draft").and_then(Value::as_bool).unwrap_or(false),
     })
-}
-
-fn change_error(message: String) -> ChangeError {
-    ChangeError {
-        message,
-        hint: "report this as a bug in portolan".into(),
-    }
 }
 
 /// `writeOnly` inputs are secrets: a plan that would put one into a file is refused.
@@ -446,6 +408,12 @@ impl StepRun<'_> {
                 // and what earlier steps wrote there).
                 if let Some(dir) = path.strip_suffix('/') {
                     let dir = safe_path(dir).map_err(change)?;
+                    if let Some(link) = self.source.link_on_path(&dir) {
+                        return Err((
+                            format!("`{dir}/` goes through the symbolic link `{link}`"),
+                            "portolan does not delete through symbolic links; delete the link itself with `delete: {file: LINK}` if it must go".into(),
+                        ));
+                    }
                     let mut files = self.source.all_files_under(&dir).unwrap_or_default();
                     let prefix = format!("{dir}/");
                     files.extend(

@@ -5,7 +5,9 @@
 mod fakes;
 mod util;
 
+mod answers;
 mod apply;
+mod confined;
 mod corpus;
 mod day2;
 mod day2_platform;

@@ -18,6 +18,10 @@ struct Case {
     /// A piece of the first finding's `help`, when there is one worth pinning.
     help: Option<&'static str>,
     fix: &'static [(&'static str, &'static str)],
+    /// Symbolic links made in the failing repository: (path, target).
+    links: &'static [(&'static str, &'static str)],
+    /// Paths the fix removes before it writes.
+    remove: &'static [&'static str],
 }
 
 /// The System blueprint requires a `domain`: most fixtures need one to exist.
@@ -36,6 +40,8 @@ const CASES: &[Case] = &[
         expected: &[("config-invalid", "portolan.yaml", 3, 3)],
         help: Some("remove the key, or correct its spelling"),
         fix: &[("portolan.yaml", "version: 1\ncatalog:\n  roots: [catalog]\n")],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "parse-error",
@@ -49,6 +55,32 @@ const CASES: &[Case] = &[
             "catalog/Domain/Orders.yaml",
             "identifier: Orders\ntitle: \"Orders: the domain\"\n",
         )],
+        links: &[],
+        remove: &[],
+    },
+    Case {
+        // The link is made by the test (`links`): a file outside the catalog, linked in.
+        rule: "symlink-ignored",
+        failing: &[ORDERS, ("elsewhere/Cart.yaml", "identifier: Cart\nrelations: { domain: Orders }\n")],
+        expected: &[("symlink-ignored", "catalog/System/Cart.yaml", 0, 0)],
+        help: Some("replace the link with the file"),
+        fix: &[("catalog/System/Cart.yaml", "identifier: Cart\nrelations: { domain: Orders }\n")],
+        links: &[("catalog/System/Cart.yaml", "../../elsewhere/Cart.yaml")],
+        remove: &["catalog/System/Cart.yaml"],
+    },
+    Case {
+        // A folder with a `.git` of its own is another repository.
+        rule: "submodule-ignored",
+        failing: &[
+            ORDERS,
+            ("catalog/vendor/.git", "gitdir: ../../.git/modules/vendor\n"),
+            ("catalog/vendor/Vendored.yaml", "identifier: Vendored\nblueprint: Domain\n"),
+        ],
+        expected: &[("submodule-ignored", "catalog/vendor", 0, 0)],
+        help: Some("validate that repository itself"),
+        fix: &[],
+        links: &[],
+        remove: &["catalog/vendor/.git"],
     },
     Case {
         rule: "blueprint-invalid",
@@ -62,6 +94,8 @@ const CASES: &[Case] = &[
             "blueprints/Squad.yaml",
             "identifier: Squad\ntitle: Squad\nrelations:\n  members:\n    target: _user\n    many: true\n    required: false\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "blueprint-duplicate",
@@ -72,6 +106,8 @@ const CASES: &[Case] = &[
         expected: &[("blueprint-duplicate", "blueprints/Team.yaml", 1, 13)],
         help: Some("keep one definition per blueprint"),
         fix: &[("blueprints/Team.yaml", "identifier: Team\ntitle: Team\n")],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "blueprint-deprecated",
@@ -85,6 +121,8 @@ const CASES: &[Case] = &[
             "blueprints/Squad.yaml",
             "identifier: Squad\ntitle: Squad\nformulaProperties: {}\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "blueprint-unknown",
@@ -98,6 +136,8 @@ const CASES: &[Case] = &[
             "catalog/Domain/Orders.yaml",
             "identifier: Orders\nblueprint: Domain\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "entity-invalid",
@@ -111,6 +151,8 @@ const CASES: &[Case] = &[
             "catalog/Domain/Orders.yaml",
             "identifier: Orders\ntitle: Orders\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "identifier-invalid",
@@ -124,6 +166,8 @@ const CASES: &[Case] = &[
             "catalog/Domain/Orders.yaml",
             "identifier: orders-and-billing\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "identifier-duplicate",
@@ -134,6 +178,8 @@ const CASES: &[Case] = &[
         expected: &[("identifier-duplicate", "catalog/Domain/b.yaml", 1, 13)],
         help: Some("rename or remove one"),
         fix: &[("catalog/Domain/b.yaml", "identifier: Billing\n")],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "identifier-case-clash",
@@ -144,6 +190,8 @@ const CASES: &[Case] = &[
         expected: &[("identifier-case-clash", "catalog/Domain/b.yaml", 1, 13)],
         help: Some("rename one of them"),
         fix: &[("catalog/Domain/b.yaml", "identifier: Billing\n")],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "property-invalid",
@@ -157,6 +205,8 @@ const CASES: &[Case] = &[
             "catalog/Resource/cart-db.yaml",
             "identifier: cart-db\nproperties:\n  type: postgress\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "property-required",
@@ -173,6 +223,8 @@ const CASES: &[Case] = &[
             "catalog/Squad/core.yaml",
             "identifier: core\nproperties:\n  name: Core\n  size: 4\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "property-unknown",
@@ -186,6 +238,8 @@ const CASES: &[Case] = &[
             "catalog/Resource/cart-db.yaml",
             "identifier: cart-db\nproperties:\n  type: postgress\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "relation-unknown",
@@ -202,6 +256,8 @@ const CASES: &[Case] = &[
             "catalog/System/Cart.yaml",
             "identifier: Cart\nrelations:\n  domain: Orders\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "relation-cardinality",
@@ -218,6 +274,8 @@ const CASES: &[Case] = &[
             "catalog/System/Cart.yaml",
             "identifier: Cart\nrelations:\n  domain: Orders\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "relation-required",
@@ -234,6 +292,8 @@ const CASES: &[Case] = &[
             "catalog/System/Cart.yaml",
             "identifier: Cart\ntitle: Cart\nrelations: { domain: Orders }\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "relation-dangling",
@@ -250,6 +310,8 @@ const CASES: &[Case] = &[
             "catalog/System/Cart.yaml",
             "identifier: Cart\nrelations:\n  domain: Orders\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "relation-cycle",
@@ -263,6 +325,8 @@ const CASES: &[Case] = &[
             "catalog/Component/libraries.yaml",
             "identifier: A\nrelations:\n  components: [B]\n---\nidentifier: B\nrelations:\n  components: []\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-schema",
@@ -276,6 +340,8 @@ const CASES: &[Case] = &[
             "apps/demo/config.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\ndata:\n  a: b\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-unknown-kind",
@@ -289,6 +355,8 @@ const CASES: &[Case] = &[
             "apps/demo/widget.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-name",
@@ -302,6 +370,8 @@ const CASES: &[Case] = &[
             "apps/demo/config.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-config\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-namespace",
@@ -315,6 +385,8 @@ const CASES: &[Case] = &[
             "argocd/apps/demo-dev.yaml",
             "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: demo-dev\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/acme/platform\n    path: apps/demo\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: demo\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-invalid",
@@ -325,6 +397,8 @@ const CASES: &[Case] = &[
             "apps/demo/half.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n",
         )],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "manifest-reference",
@@ -338,6 +412,8 @@ const CASES: &[Case] = &[
         expected: &[("manifest-reference", "apps/demo/kustomization.yaml", 2, 5)],
         help: Some("correct the path"),
         fix: &[("apps/demo/kustomization.yaml", "resources:\n  - config.yaml\n")],
+        links: &[],
+        remove: &[],
     },
     Case {
         rule: "template-invalid",
@@ -351,6 +427,8 @@ const CASES: &[Case] = &[
             "templates/hello/template.yaml",
             "name: hello\noperation: create\nsteps:\n  - write: { file: \"{{ inputs.name }}\", content: x }\n",
         )],
+        links: &[],
+        remove: &[],
     },
 ];
 
@@ -359,7 +437,9 @@ fn severity_of(rule: &str) -> &'static str {
         "blueprint-deprecated"
         | "identifier-case-clash"
         | "relation-cycle"
-        | "manifest-unknown-kind" => "warning",
+        | "manifest-unknown-kind"
+        | "symlink-ignored" => "warning",
+        "submodule-ignored" => "note",
         _ => "error",
     }
 }
@@ -367,7 +447,11 @@ fn severity_of(rule: &str) -> &'static str {
 fn owned(expected: &[(&str, &str, u64, u64)]) -> Vec<(String, String, Option<u64>, Option<u64>)> {
     expected
         .iter()
-        .map(|(r, f, l, c)| (r.to_string(), f.to_string(), Some(*l), Some(*c)))
+        // Line 0: a finding without a position (a whole file or folder).
+        .map(|(r, f, l, c)| {
+            let at = |n: u64| (n > 0).then_some(n);
+            (r.to_string(), f.to_string(), at(*l), at(*c))
+        })
         .collect()
 }
 
@@ -402,6 +486,14 @@ fn every_rule_has_a_failing_and_a_passing_fixture() {
     let mut problems = Vec::new();
     for case in CASES {
         let dir = repo(case.failing);
+        for (path, target) in case.links {
+            let at = dir.path().join(path);
+            std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(target, at).unwrap();
+            #[cfg(not(unix))]
+            let _ = (path, target);
+        }
         if case.rule == "config-invalid" {
             check_config_case(case, dir.path(), &mut problems);
         } else {
@@ -434,6 +526,9 @@ fn every_rule_has_a_failing_and_a_passing_fixture() {
             }
         }
 
+        for path in case.remove {
+            std::fs::remove_file(dir.path().join(path)).unwrap();
+        }
         for (path, content) in case.fix {
             write(dir.path(), path, content.as_bytes());
         }

@@ -73,7 +73,7 @@ fn new_python_service_in_orders_validates_and_passes_its_own_tests() {
         "argocd/apps/checkout-dev.yaml",
         "argocd/apps/checkout-prod.yaml",
         "catalog/Component/checkout.yaml",
-        ".portolan/answers/checkout.yaml",
+        ".portolan/answers/Component/checkout/service.yaml",
     ] {
         assert!(dir.path().join(file).is_file(), "{file} is missing");
     }
@@ -90,9 +90,13 @@ fn new_python_service_in_orders_validates_and_passes_its_own_tests() {
         entity.contains("app: checkout") && entity.contains("system: Cart"),
         "{entity}"
     );
-    let answers =
-        std::fs::read_to_string(dir.path().join(".portolan/answers/checkout.yaml")).unwrap();
+    let answers = std::fs::read_to_string(
+        dir.path()
+            .join(".portolan/answers/Component/checkout/service.yaml"),
+    )
+    .unwrap();
     assert!(answers.contains("now: 2026-11-29T12:00:00Z"), "{answers}");
+    assert!(answers.contains("entity: Component/checkout"), "{answers}");
 
     // The service's own tests, which start it and request /healthz over HTTP.
     let tests = std::process::Command::new("python3")
@@ -530,7 +534,7 @@ fn write_only_inputs_are_never_recorded_or_written() {
     with_template(
         dir.path(),
         "token",
-        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token of {{ inputs.token | length }} characters\\n\" }\n",
+        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token\\n\" }\n  - entity: { upsert: { identifier: \"{{ inputs.name }}\", blueprint: Domain } }\n",
         &[],
     );
     let output = new(
@@ -547,7 +551,8 @@ fn write_only_inputs_are_never_recorded_or_written() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(!text(&output).contains("s3cr3t-value"));
-    let answers = std::fs::read_to_string(dir.path().join(".portolan/answers/x.yaml")).unwrap();
+    let answers =
+        std::fs::read_to_string(dir.path().join(".portolan/answers/Domain/x/token.yaml")).unwrap();
     assert!(
         !answers.contains("s3cr3t") && !answers.contains("  token:"),
         "{answers}"
