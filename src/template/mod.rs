@@ -7,6 +7,7 @@
 //! [`Changeset`](crate::changeset::Changeset).
 
 pub mod check;
+mod end_state;
 pub mod engine;
 pub mod entity_yaml;
 pub mod inputs;
