@@ -399,6 +399,22 @@ mod tests {
         assert!(error.contains("is not `web`"), "{error}");
     }
 
+    /// `key: []` and `key: {}` get their first entry in block style, as `key:` does.
+    #[test]
+    fn empty_collections_grow_in_block_style() {
+        let text = "spec:\n  grants: [] # none yet\n  labels: {}\nname: x\n";
+        assert_eq!(
+            edit(
+                text,
+                &[
+                    include("/spec/grants", json!({"name": "g"})),
+                    set("/spec/labels/team", json!("web")),
+                ]
+            ),
+            "spec:\n  grants: # none yet\n    - name: g\n  labels:\n    team: web\nname: x\n"
+        );
+    }
+
     #[test]
     fn include_appends_once_and_creates_the_list() {
         let text = "resources: # what\n  - ../../base\n";

@@ -517,17 +517,26 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     let expected = empty_as_null(wanted.clone());
     let says = |text: &str| says(text, &expected);
     // A new key holding a list or a mapping goes in block style, as the file around it
-    // is written (yamlpatch would write it in flow style); so does what fills a `key:`
-    // that held nothing.
+    // is written (yamlpatch would write it in flow style).
     if let (Op::Add { value, .. }, Segment::Key(key), false) = (op, &last, exists) {
         if let Some(added) = add_block_key(document, &parent, key, value).filter(|t| says(t)) {
             return Ok(added);
         }
     }
-    if let (Op::Replace { value, .. } | Op::Add { value, .. }, Segment::Key(_), Some(Value::Null)) =
-        (op, &last, lookup(&current, &segments))
+    // What fills a `key:` that held nothing, or a `key: []` or `key: {}` that gets its
+    // first entry, goes under the key in block style too.
+    let filling = match (op, lookup(&current, &segments)) {
+        (Op::Replace { value, .. } | Op::Add { value, .. }, Some(Value::Null)) => {
+            Some((segments.as_slice(), value.clone()))
+        }
+        (Op::Add { .. }, None) if len(parent_value) == 0 => {
+            lookup(&wanted, &parent).map(|v| (parent.as_slice(), v.clone()))
+        }
+        _ => None,
+    };
+    if let Some((at, value)) = filling.filter(|(at, _)| matches!(at.last(), Some(Segment::Key(_))))
     {
-        if let Some(filled) = fill_null(document, &segments, value).filter(|t| says(t)) {
+        if let Some(filled) = fill_empty(document, at, &value).filter(|t| says(t)) {
             return Ok(filled);
         }
     }
@@ -708,9 +717,9 @@ fn block_body(value: &Value, pad: usize) -> Option<String> {
     )
 }
 
-/// `key:` with nothing after it (null) given a non-empty list or mapping, in block
-/// style under the key.
-fn fill_null(document: &str, at: &[Segment], value: &Value) -> Option<String> {
+/// `key:` with nothing after it (null), or `key: []` or `key: {}`, given a non-empty
+/// list or mapping in block style under the key.
+fn fill_empty(document: &str, at: &[Segment], value: &Value) -> Option<String> {
     let container = matches!(value, Value::Array(a) if !a.is_empty())
         || matches!(value, Value::Object(o) if !o.is_empty());
     if !container {
@@ -723,18 +732,28 @@ fn fill_null(document: &str, at: &[Segment], value: &Value) -> Option<String> {
     let line_end = document[end..]
         .find('\n')
         .map_or(document.len(), |i| end + i);
-    // Only `key:` and perhaps a comment: a written `null` or `~` is left to the rest.
-    let after = document[end..line_end]
-        .trim_start_matches(['"', '\''])
+    // Only `key:`, `[]` or `{}`, and perhaps a comment: a written `null` or `~` is left
+    // to the other ways.
+    let rest = document[end..line_end].trim_start_matches(['"', '\'']);
+    let colon = line_end - rest.len();
+    let after = rest.strip_prefix(':')?.trim_start();
+    let comment = ["[]", "{}"]
+        .iter()
+        .find_map(|empty| after.strip_prefix(empty))
+        .unwrap_or(after)
         .trim_start();
-    let after = after.strip_prefix(':')?.trim_start();
-    if !(after.is_empty() || after.starts_with('#')) {
+    if !(comment.is_empty() || comment.starts_with('#')) {
         return None;
     }
+    let comment = if comment.is_empty() {
+        String::new()
+    } else {
+        format!(" {comment}")
+    };
     let body = block_body(value, indent + 2)?;
     Some(format!(
-        "{}{body}{}",
-        &document[..line_end],
+        "{}:{comment}{body}{}",
+        &document[..colon],
         &document[line_end..]
     ))
 }
