@@ -10,7 +10,9 @@
 //! whole mapping would replace the user's keys. The semantics are portolan's, not RFC
 //! 6902's:
 //!
-//! - `set`: `path` holds `value`. Each missing segment on the way is created: a key as a
+//! - `set`: `path` holds `value`: a mapping that is there is changed key by key, and
+//!   keys it has that `value` lacks are removed; anything else is replaced whole. Each
+//!   missing segment on the way is created: a key as a
 //!   mapping, `-` as a list (it ends a path), and `[key=value]` as a list holding an item
 //!   `{key: value}` — appended to the list when the list exists and has no such item. A
 //!   segment whose value is null (`annotations:` with nothing under it) is filled the
@@ -126,12 +128,10 @@ fn walk<'a>(value: &'a Value, raws: &[String]) -> Result<Walk<'a>, String> {
 fn set(current: &Value, path: &str, value: &Value) -> Result<Vec<Op>, String> {
     let raws = raw_segments(path)?;
     let (at, node, used) = match walk(current, &raws)? {
-        Walk::Found(_, old) if old == value => return Ok(Vec::new()),
-        Walk::Found(at, _) => {
-            return Ok(vec![Op::Replace {
-                path: pointer(&at),
-                value: value.clone(),
-            }])
+        Walk::Found(at, old) => {
+            let mut ops = Vec::new();
+            differences(old, value, &pointer(&at), &mut ops);
+            return Ok(ops);
         }
         Walk::Missing(at, node, used) => (at, node, used),
     };
@@ -179,6 +179,35 @@ fn set(current: &Value, path: &str, value: &Value) -> Result<Vec<Op>, String> {
             if here.is_empty() { "/" } else { &here },
             kind(other)
         )),
+    }
+}
+
+/// The operations that turn `old` into `new` at `at`: a mapping key by key (so the
+/// lines of the keys that stay as they were keep their comments), anything else whole.
+fn differences(old: &Value, new: &Value, at: &str, ops: &mut Vec<Op>) {
+    match (old, new) {
+        _ if old == new => {}
+        (Value::Object(old), Value::Object(new)) => {
+            for (key, value) in new {
+                let path = format!("{at}/{}", escape(key));
+                match old.get(key) {
+                    Some(before) => differences(before, value, &path, ops),
+                    None => ops.push(Op::Add {
+                        path,
+                        value: value.clone(),
+                    }),
+                }
+            }
+            for key in old.keys().filter(|k| !new.contains_key(*k)) {
+                ops.push(Op::Remove {
+                    path: format!("{at}/{}", escape(key)),
+                });
+            }
+        }
+        _ => ops.push(Op::Replace {
+            path: at.to_owned(),
+            value: new.clone(),
+        }),
     }
 }
 
@@ -351,6 +380,23 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.contains("has no item 3"), "{error}");
+    }
+
+    /// A mapping set onto a mapping changes key by key: the lines that stay keep their
+    /// comments, and keys the value lacks go.
+    #[test]
+    fn set_changes_a_mapping_key_by_key() {
+        let text = "data:\n  - secretKey: A\n    remoteRef:\n      key: a # where\n      property: value\n      version: \"2\"\n";
+        assert_eq!(
+            edit(
+                text,
+                &[set(
+                    "/data/[secretKey=A]/remoteRef",
+                    json!({"key": "a", "property": "token"})
+                )]
+            ),
+            "data:\n  - secretKey: A\n    remoteRef:\n      key: a # where\n      property: token\n"
+        );
     }
 
     /// `[name=KEY]` on the way: the item is found, appended, or its list created.

@@ -7,6 +7,7 @@ mod util;
 
 mod corpus;
 mod day2;
+mod day2_kept;
 mod day2_platform;
 mod day2_sdlc;
 mod generated;
