@@ -543,3 +543,43 @@ fn locks_of_applications_without_automated_sync() {
     );
     assert_valid(path, "unlocked from version 1");
 }
+
+/// A precondition is a `that` or a `done`, never both; a repository's template with a
+/// `done` that holds ends its run with its message.
+#[test]
+fn a_precondition_is_that_or_done() {
+    let dir = scaffolded();
+    let path = dir.path();
+    let template = |preconditions: &str| {
+        format!(
+            "name: ping\noperation: day-2\nblueprint: Component\npreconditions:\n{preconditions}steps:\n  - write: {{ file: ping.txt, content: pong }}\n"
+        )
+    };
+    write(
+        path,
+        "templates/ping/template.yaml",
+        template("  - that: \"{{ true }}\"\n    done: \"{{ true }}\"\n    message: both\n")
+            .as_bytes(),
+    );
+    let validate = portolan()
+        .args(["validate", "--format", "json"])
+        .current_dir(path)
+        .output()
+        .unwrap();
+    assert_eq!(validate.status.code(), Some(1), "{}", text(&validate));
+    assert!(
+        text(&validate).contains("template-invalid"),
+        "{}",
+        text(&validate)
+    );
+
+    write(
+        path,
+        "templates/ping/template.yaml",
+        template("  - done: \"{{ file_exists('ping.txt') }}\"\n    message: \"{{ entity.identifier }} was pinged\"\n").as_bytes(),
+    );
+    commit(path, "ping");
+    applied(path, &["ping", "cart"]);
+    let again = run(path, &["ping", "cart"]);
+    did_nothing(path, &again, "`ping`: cart was pinged");
+}
