@@ -291,7 +291,7 @@ pub fn execute(
         changeset::apply(&state, &checked.prepared).map_err(apply_error)?;
     }
     report(&request, &checked, printer, None)?;
-    if request.format == ChangeFormat::Human {
+    if request.format == ChangeFormat::Human && checked.plan.done.is_none() {
         let text = if request.sweep && checked.prepared.is_empty() {
             format!("`{}`: nothing to remove\n", checked.template.spec.name)
         } else {
@@ -319,9 +319,18 @@ pub fn report(
         changes: &checked.prepared,
         diagnostics: &checked.brought,
         pull,
+        done: checked.plan.done.as_deref(),
     };
     match request.format {
         ChangeFormat::Json => printer.result(&changes::json(&report))?,
+        // A `done` precondition: what the template would do is already so.
+        ChangeFormat::Human if checked.plan.done.is_some() => {
+            let done = checked.plan.done.as_deref().unwrap_or_default();
+            printer.message(&format!(
+                "`{}`: {done}\nnothing to do; nothing was written\n",
+                checked.template.spec.name
+            ))?;
+        }
         ChangeFormat::Human => {
             let colored = printer.stdout_colored();
             let mut text = String::new();

@@ -108,10 +108,13 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// With `--pr`: `{branch, commit, pushed, number, url, created}`.
     pub pull: Option<Value>,
+    /// Why the run had nothing to do (a `done` precondition of the template held).
+    pub done: Option<&'a str>,
 }
 
 /// The JSON report: `{version, template, dry_run, run_key, now, inputs, files,
-/// diagnostics}`; `inputs` never holds a `writeOnly` input.
+/// diagnostics}`, with `pull_request` (`--pr`) and `done` (why a run had nothing to do)
+/// when they apply; `inputs` never holds a `writeOnly` input.
 pub fn json(report: &Report<'_>) -> String {
     let files: Vec<Value> = report
         .changes
@@ -131,6 +134,9 @@ pub fn json(report: &Report<'_>) -> String {
     let mut value = value;
     if let (Some(pull), Some(map)) = (&report.pull, value.as_object_mut()) {
         map.insert("pull_request".into(), pull.clone());
+    }
+    if let (Some(done), Some(map)) = (report.done, value.as_object_mut()) {
+        map.insert("done".into(), done.into());
     }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');

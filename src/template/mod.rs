@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod check;
+mod end_state;
 pub mod engine;
 pub mod entity_yaml;
 pub mod inputs;
@@ -82,11 +83,33 @@ impl Operation {
     }
 }
 
+/// A check before any step, in the order written: `that` must hold, or the run is
+/// refused with `message` (exit 2); `done` holding means the run has nothing to do —
+/// what it would do is already so — and it ends there with `message`, exit 0, nothing
+/// written. Exactly one of the two (the template schema says so).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Precondition {
-    pub that: String,
+    #[serde(default)]
+    pub that: Option<String>,
+    #[serde(default)]
+    pub done: Option<String>,
     pub message: String,
+}
+
+impl Precondition {
+    /// The expression to evaluate, whichever kind it is.
+    pub fn expression(&self) -> &str {
+        self.that
+            .as_deref()
+            .or(self.done.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// Whether the expression holding ends the run as already done.
+    pub fn is_done(&self) -> bool {
+        self.that.is_none() && self.done.is_some()
+    }
 }
 
 /// Repetition and condition, shared by every step.

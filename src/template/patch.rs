@@ -5,7 +5,14 @@
 //! Pointers may select a list item by key: `/spec/containers/[name=app]/image` is the
 //! `image` of the container named `app`. `document:` picks one document of a
 //! multi-document file, by index or as `Kind/name`.
+//!
+//! Besides RFC 6902's `add`, `replace` and `remove`, which fail when the path (or its
+//! parent) is not there, portolan has four operations of its own that say what the file
+//! holds afterwards — `set`, `include`, `unset` and `exclude` ([`end_state`]) — so that
+//! a template edits its own keys and items of a structure the user also writes to,
+//! whether or not that structure exists yet, and a second run changes nothing.
 
+use super::end_state;
 use super::json_text;
 use crate::source::parse::{parse_bytes, split_yaml_documents, Format};
 use serde_json::Value;
@@ -15,9 +22,42 @@ use yamlpath::{Component, Route};
 /// One operation, rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
-    Add { path: String, value: Value },
-    Replace { path: String, value: Value },
-    Remove { path: String },
+    Add {
+        path: String,
+        value: Value,
+    },
+    Replace {
+        path: String,
+        value: Value,
+    },
+    Remove {
+        path: String,
+    },
+    /// `path` holds `value` afterwards: replaced when there, added when not, with the
+    /// mappings, lists and `[key=value]` items on the way created (portolan's).
+    Set {
+        path: String,
+        value: Value,
+    },
+    /// The list at `path` has an item equal to `value` afterwards: appended unless one
+    /// is there, the list created (as `set` creates) when absent (portolan's).
+    Include {
+        path: String,
+        value: Value,
+    },
+    /// Nothing is at `path` afterwards: removed when there, nothing when not; `prune`:
+    /// each parent this leaves empty goes too (portolan's).
+    Unset {
+        path: String,
+        prune: bool,
+    },
+    /// No item of the list at `path` equals `value` afterwards; `prune` as `unset`'s,
+    /// for a list left empty (portolan's).
+    Exclude {
+        path: String,
+        value: Value,
+        prune: bool,
+    },
 }
 
 impl Op {
@@ -32,29 +72,77 @@ impl Op {
                 format!("`{}` at `{path}` needs a `value`", text("op").unwrap_or(""))
             })
         };
-        match text("op") {
-            Some("add") => Ok(Op::Add {
+        let prune = match value.get("prune") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => return Err(format!("`prune` at `{path}` is true or false")),
+        };
+        let op = match text("op") {
+            Some("add") => Op::Add {
                 value: value_of()?,
                 path: path.clone(),
-            }),
-            Some("replace") => Ok(Op::Replace {
+            },
+            Some("replace") => Op::Replace {
                 value: value_of()?,
                 path: path.clone(),
-            }),
-            Some("remove") => Ok(Op::Remove { path }),
-            Some(other) => Err(format!(
-                "the operation `{other}` is not supported; use add, replace or remove"
-            )),
-            None => Err("an operation needs `op` (add, replace or remove)".into()),
+            },
+            Some("remove") => Op::Remove { path: path.clone() },
+            Some("set") => Op::Set {
+                value: value_of()?,
+                path: path.clone(),
+            },
+            Some("include") => Op::Include {
+                value: value_of()?,
+                path: path.clone(),
+            },
+            Some("unset") => Op::Unset {
+                path: path.clone(),
+                prune: prune.unwrap_or(false),
+            },
+            Some("exclude") => Op::Exclude {
+                value: value_of()?,
+                path: path.clone(),
+                prune: prune.unwrap_or(false),
+            },
+            Some(other) => {
+                return Err(format!(
+                    "the operation `{other}` is not supported; use {OPERATIONS}"
+                ))
+            }
+            None => return Err(format!("an operation needs `op` ({OPERATIONS})")),
+        };
+        if prune.is_some() && !matches!(op, Op::Unset { .. } | Op::Exclude { .. }) {
+            return Err(format!(
+                "`prune` at `{path}` belongs to `unset` and `exclude` only"
+            ));
+        }
+        Ok(op)
+    }
+
+    pub(super) fn path(&self) -> &str {
+        match self {
+            Op::Add { path, .. }
+            | Op::Replace { path, .. }
+            | Op::Remove { path }
+            | Op::Set { path, .. }
+            | Op::Include { path, .. }
+            | Op::Unset { path, .. }
+            | Op::Exclude { path, .. } => path,
         }
     }
 
-    fn path(&self) -> &str {
-        match self {
-            Op::Add { path, .. } | Op::Replace { path, .. } | Op::Remove { path } => path,
-        }
+    /// One of RFC 6902's, which the file edits apply directly; the others are first
+    /// turned into those ([`end_state::lower`]).
+    pub(super) fn is_rfc6902(&self) -> bool {
+        matches!(
+            self,
+            Op::Add { .. } | Op::Replace { .. } | Op::Remove { .. }
+        )
     }
 }
+
+/// The operations a template may use, for messages.
+const OPERATIONS: &str = "add, replace, remove, set, include, unset or exclude";
 
 /// Which document of a file to patch.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,18 +189,23 @@ pub fn apply_json(text: &str, ops: &[Op]) -> Result<String, String> {
     // The text, edited in place as long as each edit gives exactly the value the
     // operation gives; re-serialised (key order and layout lost) once one does not.
     let mut edited = Some(text.to_owned());
-    for op in ops {
-        let segments = resolve(&value, op.path()).map_err(|e| format!("`{}`: {e}", op.path()))?;
-        apply_json_op(&mut value, op, &segments)?;
-        edited = edited.and_then(|text| {
-            let edit = match op {
-                Op::Replace { value, .. } => json_text::Edit::Replace(value),
-                Op::Add { value, .. } => json_text::Edit::Add(value),
-                Op::Remove { .. } => json_text::Edit::Remove,
-            };
-            json_text::apply(&text, &segments, edit)
-                .filter(|new| serde_json::from_str::<Value>(new).ok().as_ref() == Some(&value))
-        });
+    for asked in ops {
+        let lowered =
+            end_state::lower(&value, asked).map_err(|e| format!("`{}`: {e}", asked.path()))?;
+        for op in &lowered {
+            let segments =
+                resolve(&value, op.path()).map_err(|e| format!("`{}`: {e}", op.path()))?;
+            apply_json_op(&mut value, op, &segments)?;
+            edited = edited.and_then(|text| {
+                let edit = match op {
+                    Op::Replace { value, .. } => json_text::Edit::Replace(value),
+                    Op::Add { value, .. } => json_text::Edit::Add(value),
+                    _ => json_text::Edit::Remove,
+                };
+                json_text::apply(&text, &segments, edit)
+                    .filter(|new| serde_json::from_str::<Value>(new).ok().as_ref() == Some(&value))
+            });
+        }
     }
     if let Some(text) = edited {
         return Ok(text);
@@ -159,6 +252,7 @@ fn apply_json_op(value: &mut Value, op: &Op, segments: &[Segment]) -> Result<(),
             (Op::Remove { .. }, Value::Array(items), Segment::Index(i)) => {
                 items.remove(*i);
             }
+            _ if !op.is_rfc6902() => return Err(INTERNAL_OP.into()),
             _ => {
                 return Err(format!(
                     "`{}`: the path does not fit the document",
@@ -229,14 +323,36 @@ pub fn document_value(text: &str, select: &Select) -> Result<Value, String> {
 pub fn apply(text: &str, select: &Select, ops: &[Op]) -> Result<String, String> {
     let range = document_range(text, select)?;
     let mut document = text[range.clone()].to_owned();
-    for op in ops {
-        document = apply_one(&document, op).map_err(|e| format!("`{}`: {e}", op.path()))?;
+    for asked in ops {
+        let in_context = |e: String| format!("`{}`: {e}", asked.path());
+        let lowered = if asked.is_rfc6902() {
+            vec![asked.clone()]
+        } else {
+            end_state::lower(&yaml_value_of(&document).map_err(in_context)?, asked)
+                .map_err(in_context)?
+        };
+        for op in &lowered {
+            document = apply_one(&document, op).map_err(in_context)?;
+        }
     }
     Ok(format!(
         "{}{document}{}",
         &text[..range.start],
         &text[range.end..]
     ))
+}
+
+/// The value of one YAML document's text.
+fn yaml_value_of(document: &str) -> Result<Value, String> {
+    let parsed = parse_bytes(document.as_bytes().to_vec(), Format::Yaml);
+    if let Some(error) = parsed.errors.first() {
+        return Err(format!("the file is not valid YAML: {}", error.message));
+    }
+    Ok(parsed
+        .documents
+        .into_iter()
+        .next()
+        .map_or(Value::Null, |d| d.value))
 }
 
 /// Strings that YAML 1.1 — what Kubernetes tools read (sigs.k8s.io/yaml) — takes for
@@ -260,7 +376,7 @@ fn apply_one(document: &str, op: &Op) -> Result<String, String> {
             path: path.clone(),
             value: mask_booleans(value, &mut stand_ins),
         },
-        Op::Remove { .. } => op.clone(),
+        _ => op.clone(),
     };
     if stand_ins.is_empty() {
         return apply_plain(document, op);
@@ -347,6 +463,9 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     };
     let parent_value = lookup(&current, &parent).ok_or("the parent of the path does not exist")?;
     let exists = lookup(&current, &segments).is_some();
+    if matches!(op, Op::Remove { .. }) && exists && !parent.is_empty() && len(parent_value) == 1 {
+        return remove_last_entry(document, &current, op, &segments);
+    }
     let yaml_value = |v: &Value| yaml_serde::to_value(v).map_err(|e| e.to_string());
     let (target, operation) = match op {
         Op::Replace { value, .. } => {
@@ -388,6 +507,7 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
             }
             _ => return Err("the parent of the path is not a mapping or a list".into()),
         },
+        _ => return Err(INTERNAL_OP.into()),
     };
     // What the document must say afterwards; a surgical edit that says anything else
     // (yamlpatch leaves number-like strings unquoted inside flow mappings) is redone
@@ -401,6 +521,23 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     if let (Op::Add { value, .. }, Segment::Key(key), false) = (op, &last, exists) {
         if let Some(added) = add_block_key(document, &parent, key, value).filter(|t| says(t)) {
             return Ok(added);
+        }
+    }
+    // What fills a `key:` that held nothing, or a `key: []` or `key: {}` that gets its
+    // first entry, goes under the key in block style too.
+    let filling = match (op, lookup(&current, &segments)) {
+        (Op::Replace { value, .. } | Op::Add { value, .. }, Some(Value::Null)) => {
+            Some((segments.as_slice(), value.clone()))
+        }
+        (Op::Add { .. }, None) if len(parent_value) == 0 => {
+            lookup(&wanted, &parent).map(|v| (parent.as_slice(), v.clone()))
+        }
+        _ => None,
+    };
+    if let Some((at, value)) = filling.filter(|(at, _)| matches!(at.last(), Some(Segment::Key(_))))
+    {
+        if let Some(filled) = fill_empty(document, at, &value).filter(|t| says(t)) {
+            return Ok(filled);
         }
     }
     let first = yaml_patch(document, target, operation);
@@ -449,6 +586,45 @@ fn apply_plain(document: &str, op: &Op) -> Result<String, String> {
     Err("portolan cannot make this edit without changing other values of the file (a flow-style `{…}` or `[…]` collection?)".into())
 }
 
+/// What an operation that is not RFC 6902's says when it reaches a file edit, which
+/// only [`end_state::lower`]'s output should.
+const INTERNAL_OP: &str =
+    "internal: a set, include, unset or exclude reached the file unlowered (report this as a bug in portolan)";
+
+/// The entries of a mapping or items of a list (1 for anything else).
+fn len(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => map.len(),
+        Value::Array(items) => items.len(),
+        _ => 1,
+    }
+}
+
+/// Remove the only entry of a mapping or item of a list, leaving `{}` or `[]`: yamlpatch
+/// leaves a bare `key:`, which reads as null — and a null is not always an empty
+/// collection (Argo CD's `automated:` null turns automated sync off, `{}` keeps it on).
+fn remove_last_entry(
+    document: &str,
+    current: &Value,
+    op: &Op,
+    segments: &[Segment],
+) -> Result<String, String> {
+    let parent = &segments[..segments.len().saturating_sub(1)];
+    let mut wanted = current.clone();
+    apply_json_op(&mut wanted, op, segments)?;
+    let empty = lookup(&wanted, parent).cloned().unwrap_or(Value::Null);
+    let holds = |text: &String| yaml_value_of(text).ok().as_ref() == Some(&wanted);
+    let replaced = yaml_serde::to_value(&empty)
+        .ok()
+        .and_then(|v| yaml_patch(document, route(parent), YamlOp::Replace(v)).ok());
+    replaced
+        .filter(holds)
+        .or_else(|| rewrite_node(document, parent, &empty, false).filter(holds))
+        .ok_or_else(|| {
+            "portolan cannot make this edit without changing other values of the file".into()
+        })
+}
+
 fn empty_as_null(value: Value) -> Value {
     match value {
         Value::Object(map) if map.is_empty() => Value::Null,
@@ -495,11 +671,7 @@ fn add_block_key(document: &str, parent: &[Segment], key: &str, value: &Value) -
         return None;
     }
     let end = start + node.trim_end().len();
-    let line_start = document[..start].rfind('\n').map_or(0, |i| i + 1);
-    let indent = start - line_start;
-    if !document[line_start..start].chars().all(|c| c == ' ') {
-        return None;
-    }
+    let indent = key_column(document, start)?;
     let plain = key
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
@@ -509,13 +681,7 @@ fn add_block_key(document: &str, parent: &[Segment], key: &str, value: &Value) -
     } else {
         serde_json::to_string(key).ok()?
     };
-    let block = yaml_serde::to_string(value).ok()?;
-    let pad = " ".repeat(indent + 2);
-    let body: String = block
-        .trim_end()
-        .lines()
-        .map(|line| format!("\n{pad}{line}"))
-        .collect();
+    let body = block_body(value, indent + 2)?;
     // After the line the mapping ends on, so a comment at its end stays there.
     let insert_at = document[end..]
         .find('\n')
@@ -525,6 +691,70 @@ fn add_block_key(document: &str, parent: &[Segment], key: &str, value: &Value) -
         &document[..insert_at],
         " ".repeat(indent),
         &document[insert_at..]
+    ))
+}
+
+/// The column of a mapping key at byte `at`, when only indentation (or the `- ` of
+/// the list item the mapping is) comes before it on its line.
+fn key_column(document: &str, at: usize) -> Option<usize> {
+    let line_start = document[..at].rfind('\n').map_or(0, |i| i + 1);
+    document[line_start..at]
+        .chars()
+        .all(|c| c == ' ' || c == '-')
+        .then_some(at - line_start)
+}
+
+/// A list or mapping in block style, each line on a line of its own indented by `pad`.
+fn block_body(value: &Value, pad: usize) -> Option<String> {
+    let block = yaml_serde::to_string(value).ok()?;
+    let pad = " ".repeat(pad);
+    Some(
+        block
+            .trim_end()
+            .lines()
+            .map(|line| format!("\n{pad}{line}"))
+            .collect(),
+    )
+}
+
+/// `key:` with nothing after it (null), or `key: []` or `key: {}`, given a non-empty
+/// list or mapping in block style under the key.
+fn fill_empty(document: &str, at: &[Segment], value: &Value) -> Option<String> {
+    let container = matches!(value, Value::Array(a) if !a.is_empty())
+        || matches!(value, Value::Object(o) if !o.is_empty());
+    if !container {
+        return None;
+    }
+    let doc = yamlpath::Document::new(document.to_owned()).ok()?;
+    let key = doc.query_key_only(&route(at)).ok()?;
+    let (start, end) = key.location.byte_span;
+    let indent = key_column(document, start)?;
+    let line_end = document[end..]
+        .find('\n')
+        .map_or(document.len(), |i| end + i);
+    // Only `key:`, `[]` or `{}`, and perhaps a comment: a written `null` or `~` is left
+    // to the other ways.
+    let rest = document[end..line_end].trim_start_matches(['"', '\'']);
+    let colon = line_end - rest.len();
+    let after = rest.strip_prefix(':')?.trim_start();
+    let comment = ["[]", "{}"]
+        .iter()
+        .find_map(|empty| after.strip_prefix(empty))
+        .unwrap_or(after)
+        .trim_start();
+    if !(comment.is_empty() || comment.starts_with('#')) {
+        return None;
+    }
+    let comment = if comment.is_empty() {
+        String::new()
+    } else {
+        format!(" {comment}")
+    };
+    let body = block_body(value, indent + 2)?;
+    Some(format!(
+        "{}:{comment}{body}{}",
+        &document[..colon],
+        &document[line_end..]
     ))
 }
 
@@ -561,40 +791,26 @@ pub(super) enum Segment {
 /// Pointer segments against the current value: `[name=app]` becomes the index of the
 /// item whose `name` is `app`; numbers index lists.
 fn resolve(value: &Value, pointer: &str) -> Result<Vec<Segment>, String> {
-    if !pointer.starts_with('/') {
-        return Err("a JSON pointer starts with `/`".into());
-    }
     let mut out = Vec::new();
     let mut current = Some(value);
-    for raw in pointer[1..].split('/') {
-        let raw = raw.replace("~1", "/").replace("~0", "~");
+    for raw in raw_segments(pointer)? {
         let segment = match current {
             Some(Value::Array(items)) => {
                 if raw == "-" {
                     Segment::Append
-                } else if let Some(selector) =
-                    raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'))
-                {
-                    let (key, wanted) = selector
-                        .split_once('=')
-                        .ok_or_else(|| format!("`[{selector}]` is not `[key=value]`"))?;
-                    let index = items
-                        .iter()
-                        .position(|item| {
-                            item.get(key).map(crate::template::plain_text).as_deref()
-                                == Some(wanted)
-                        })
-                        .ok_or_else(|| {
-                            let names: Vec<String> = items
-                                .iter()
-                                .filter_map(|i| i.get(key))
-                                .map(crate::template::plain_text)
-                                .collect();
-                            format!(
-                                "no item has `{key}: {wanted}` (the items have: {})",
-                                names.join(", ")
-                            )
-                        })?;
+                } else if let Some(selector) = selector(&raw) {
+                    let (key, wanted) = selector?;
+                    let index = find_item(items, key, wanted).ok_or_else(|| {
+                        let names: Vec<String> = items
+                            .iter()
+                            .filter_map(|i| i.get(key))
+                            .map(crate::template::plain_text)
+                            .collect();
+                        format!(
+                            "no item has `{key}: {wanted}` (the items have: {})",
+                            names.join(", ")
+                        )
+                    })?;
                     Segment::Index(index)
                 } else {
                     Segment::Index(
@@ -611,6 +827,39 @@ fn resolve(value: &Value, pointer: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
+/// The segments of a JSON pointer, unescaped (`~1` is `/`, `~0` is `~`).
+pub(super) fn raw_segments(pointer: &str) -> Result<Vec<String>, String> {
+    let rest = pointer
+        .strip_prefix('/')
+        .ok_or("a JSON pointer starts with `/`")?;
+    Ok(rest
+        .split('/')
+        .map(|raw| raw.replace("~1", "/").replace("~0", "~"))
+        .collect())
+}
+
+/// A segment escaped for a JSON pointer.
+pub(super) fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// `[key=value]`, as `(key, value)`; `None` for a segment of another kind.
+pub(super) fn selector(raw: &str) -> Option<Result<(&str, &str), String>> {
+    let inner = raw.strip_prefix('[')?.strip_suffix(']')?;
+    Some(
+        inner
+            .split_once('=')
+            .ok_or_else(|| format!("`[{inner}]` is not `[key=value]`")),
+    )
+}
+
+/// The index of the first item whose `key` is `wanted` (as a person types it).
+pub(super) fn find_item(items: &[Value], key: &str, wanted: &str) -> Option<usize> {
+    items
+        .iter()
+        .position(|item| item.get(key).map(crate::template::plain_text).as_deref() == Some(wanted))
+}
+
 fn step<'a>(value: &'a Value, segment: &Segment) -> Option<&'a Value> {
     match (value, segment) {
         (Value::Object(map), Segment::Key(k)) => map.get(k),
@@ -619,7 +868,7 @@ fn step<'a>(value: &'a Value, segment: &Segment) -> Option<&'a Value> {
     }
 }
 
-fn lookup<'a>(value: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
+pub(super) fn lookup<'a>(value: &'a Value, segments: &[Segment]) -> Option<&'a Value> {
     segments.iter().try_fold(value, |v, s| step(v, s))
 }
 
@@ -648,24 +897,22 @@ fn merge_into(current: &Value, pointer: &str, value: &Value, ops: &mut Vec<Op>) 
     match (current, value) {
         (Value::Object(existing), Value::Object(updates)) => {
             for (key, update) in updates {
-                let path = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let path = format!("{pointer}/{}", escape(key));
                 match existing.get(key) {
-                    Some(old) if update.is_null() => {
-                        let _ = old;
-                        ops.push(Op::Remove { path });
-                    }
+                    Some(_) if update.is_null() => ops.push(Op::Remove { path }),
                     Some(old) => merge_into(old, &path, update, ops),
                     None if update.is_null() => {}
                     None => ops.push(Op::Add {
                         path,
-                        value: update.clone(),
+                        value: without_nulls(update),
                     }),
                 }
             }
         }
+        // Items the update does not name (the user's, without a `name`, or named
+        // otherwise) stay where they are.
         (Value::Array(existing), Value::Array(updates))
-            if updates.iter().all(|u| u.get("name").is_some())
-                && existing.iter().all(|e| e.get("name").is_some()) =>
+            if !updates.is_empty() && updates.iter().all(|u| u.get("name").is_some()) =>
         {
             for update in updates {
                 let name = update
@@ -675,10 +922,15 @@ fn merge_into(current: &Value, pointer: &str, value: &Value, ops: &mut Vec<Op>) 
                 match existing.iter().find(|e| {
                     e.get("name").map(crate::template::plain_text).as_deref() == Some(name.as_str())
                 }) {
-                    Some(old) => merge_into(old, &format!("{pointer}/[name={name}]"), update, ops),
+                    Some(old) => merge_into(
+                        old,
+                        &format!("{pointer}/[name={}]", escape(&name)),
+                        update,
+                        ops,
+                    ),
                     None => ops.push(Op::Add {
                         path: format!("{pointer}/-"),
-                        value: update.clone(),
+                        value: without_nulls(update),
                     }),
                 }
             }
@@ -686,8 +938,23 @@ fn merge_into(current: &Value, pointer: &str, value: &Value, ops: &mut Vec<Op>) 
         (old, new) if old == new => {}
         _ => ops.push(Op::Replace {
             path: pointer.to_owned(),
-            value: value.clone(),
+            value: without_nulls(value),
         }),
+    }
+}
+
+/// A merge patch's value where nothing was: its `null`s say "absent" (RFC 7386), so
+/// they are dropped rather than written.
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
     }
 }
 

@@ -51,6 +51,9 @@ pub struct Plan {
     pub now: String,
     /// The template's `pr:` block, rendered.
     pub pr: PrFields,
+    /// A `done` precondition held: the run has nothing to do, and this says why (the
+    /// changeset is empty).
+    pub done: Option<String>,
 }
 
 /// What a template says about its pull request, rendered with the run's context.
@@ -177,17 +180,28 @@ pub fn plan(
     let mut engine = Engine::new(variables, Arc::clone(&catalog), known_files.clone());
 
     for precondition in &template.spec.preconditions {
-        let holds = engine.truthy(&precondition.that).map_err(|e| {
+        let expression = precondition.expression();
+        let holds = engine.truthy(expression).map_err(|e| {
             PlanError::Precondition(format!(
-                "the precondition `{}` cannot be evaluated: {e}",
-                precondition.that
+                "the precondition `{expression}` cannot be evaluated: {e}"
             ))
         })?;
-        if !holds {
+        if holds == precondition.is_done() {
             let message = engine
                 .render(&precondition.message)
                 .unwrap_or_else(|_| precondition.message.clone());
-            return Err(PlanError::Precondition(message));
+            if !holds {
+                return Err(PlanError::Precondition(message));
+            }
+            let pr = render_pr(&engine, template.spec.pr.as_ref())?;
+            return Ok(Plan {
+                changes: Changeset::new(),
+                inputs,
+                run_key,
+                now,
+                pr,
+                done: Some(message.trim().to_owned()),
+            });
         }
     }
 
@@ -258,6 +272,7 @@ pub fn plan(
         run_key,
         now,
         pr,
+        done: None,
     })
 }
 
@@ -983,9 +998,11 @@ pub fn applies(
         .spec
         .preconditions
         .iter()
-        // What depends on the run (its inputs, its key) is decided when it runs.
-        .filter(|p| !p.that.contains("inputs") && !p.that.contains("run_key"))
-        .all(|p| engine.truthy(&p.that).unwrap_or(false))
+        // What depends on the run (its inputs, its key) is decided when it runs; a
+        // `done` one says the run would change nothing, not that it cannot run.
+        .filter(|p| !p.is_done())
+        .filter(|p| !p.expression().contains("inputs") && !p.expression().contains("run_key"))
+        .all(|p| engine.truthy(p.expression()).unwrap_or(false))
 }
 
 #[cfg(test)]

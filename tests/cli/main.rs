@@ -10,6 +10,7 @@ mod apply;
 mod confined;
 mod corpus;
 mod day2;
+mod day2_kept;
 mod day2_platform;
 mod day2_sdlc;
 mod generated;
