@@ -155,7 +155,12 @@ pub fn check(
             ))
             .hint("with --pr the plan reads the base branch: merge the entity first"));
         };
-        refuse_broken_entity(&catalog, entity, &loaded.diagnostics, &format!("{blueprint}/{id}"))?;
+        refuse_broken_entity(
+            &catalog,
+            entity,
+            &loaded.diagnostics,
+            &format!("{blueprint}/{id}"),
+        )?;
     }
     let files = template.files(source.as_ref())?;
     let platform_repo = platform_repo(&catalog.config, repo);

@@ -286,7 +286,9 @@ pub fn environment() -> Environment<'static> {
         out.write_str(&mode.apply(&value.to_string()))
             .map_err(Error::from)
     });
-    env.add_filter(literals::FILTER, |text: String| Value::from_safe_string(text));
+    env.add_filter(literals::FILTER, |text: String| {
+        Value::from_safe_string(text)
+    });
     // Where values are escaped, nothing a template calls on a value may mark it as
     // written already: `safe` keeps it a value, `escape` escapes for the text at hand,
     // `tojson` and `format` give plain text.
@@ -625,7 +627,9 @@ mod tests {
 
     #[test]
     fn a_run_line_makes_each_value_one_word_and_keeps_its_own_text() {
-        let e = engine(json!({"v": "a b'; rm -rf /", "w": "ns/secret-1", "n": 3, "on": true, "off": false}));
+        let e = engine(
+            json!({"v": "a b'; rm -rf /", "w": "ns/secret-1", "n": 3, "on": true, "off": false}),
+        );
         let shell = |s: &str| e.render_as(s, Escape::Shell).unwrap();
         assert_eq!(shell("sh x.sh {{ v }}"), "sh x.sh 'a b'\\''; rm -rf /'");
         // `shell_quote` quotes once, as before.
@@ -633,11 +637,20 @@ mod tests {
         assert_eq!(shell("{{ w }} {{ n }}"), "ns/secret-1 3");
         // The template's own strings are its text: flags, separators.
         assert_eq!(shell("x{{ ' --on' if on }}{{ ' --off' if off }}"), "x --on");
-        assert_eq!(shell("x{{- ' ' ~ (v | shell_quote) if on }}"), shell("x {{ v }}"));
+        assert_eq!(
+            shell("x{{- ' ' ~ (v | shell_quote) if on }}"),
+            shell("x {{ v }}")
+        );
         // A string made of a value and text is one word.
         assert_eq!(shell("{{ 'pre-' ~ v }}"), "'pre-a b'\\''; rm -rf /'");
         // Nothing a template calls on a value makes it code.
-        for call in ["v | safe", "v | e", "v | escape", "'%s' | format(v)", "v | tojson"] {
+        for call in [
+            "v | safe",
+            "v | e",
+            "v | escape",
+            "'%s' | format(v)",
+            "v | tojson",
+        ] {
             let text = shell(&format!("{{{{ {call} }}}}"));
             assert_eq!(
                 crate::template::escape::shell_words(&text).map(|w| w.len()),
@@ -647,7 +660,10 @@ mod tests {
         }
         assert_eq!(shell("{{ '' }}{{ v[:0] }}"), "''");
         // Files are as they were.
-        assert_eq!(e.render("{{ v }} {{ 'a' ~ w }}").unwrap(), "a b'; rm -rf / ans/secret-1");
+        assert_eq!(
+            e.render("{{ v }} {{ 'a' ~ w }}").unwrap(),
+            "a b'; rm -rf / ans/secret-1"
+        );
         assert_eq!(e.render("{{ '<' | e }}").unwrap(), "&lt;");
     }
 
@@ -655,12 +671,18 @@ mod tests {
     fn pull_request_text_escapes_values_and_keeps_its_own_markup() {
         let e = engine(json!({"v": "| <!-- x --> @octocat\n"}));
         let body = e
-            .render_as("| `{{ 'a|b' }}` | {{ v }} | <b>{{ v | e }}</b>", Escape::Markdown)
+            .render_as(
+                "| `{{ 'a|b' }}` | {{ v }} | <b>{{ v | e }}</b>",
+                Escape::Markdown,
+            )
             .unwrap();
         let value = "&#124; &#60;!-- x --&#62; @\u{2060}octocat<br>";
         assert_eq!(body, format!("| `a|b` | {value} | <b>{value}</b>"));
         let title = e.render_as("Add {{ v }}", Escape::Line).unwrap();
-        assert!(!title.contains('\n') && !title.contains("@octocat"), "{title}");
+        assert!(
+            !title.contains('\n') && !title.contains("@octocat"),
+            "{title}"
+        );
     }
 
     #[test]
@@ -673,12 +695,20 @@ mod tests {
             "{{ 'x' * 99999999 }}",
         ] {
             let error = e.render(source).unwrap_err();
-            assert!(error.message.contains("limit") || error.message.contains("too large"), "{source}: {error}");
+            assert!(
+                error.message.contains("limit") || error.message.contains("too large"),
+                "{source}: {error}"
+            );
         }
         let error = e.render("{{ 'x' * 20000000 }}").unwrap_err();
-        assert!(error.limit && error.message.contains("one rendered text"), "{error}");
+        assert!(
+            error.limit && error.message.contains("one rendered text"),
+            "{error}"
+        );
         assert!(e.truthy("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ true }}").is_err());
-        assert!(e.value("{{ range(100000) | map('string') | join * 1000 }}").is_err());
+        assert!(e
+            .value("{{ range(100000) | map('string') | join * 1000 }}")
+            .is_err());
         assert!(e.fuel_spent() > 0);
     }
 

@@ -106,8 +106,8 @@ pub fn markdown(text: &str) -> String {
     for c in text.chars() {
         match c {
             c if c.is_ascii_alphanumeric() => out.push(c),
-            ' ' | '-' | '.' | ',' | ':' | '/' | '=' | '+' | '%' | '?' | '\'' | '(' | ')'
-            | ';' | '!' => out.push(c),
+            ' ' | '-' | '.' | ',' | ':' | '/' | '=' | '+' | '%' | '?' | '\'' | '(' | ')' | ';'
+            | '!' => out.push(c),
             '\n' => out.push_str("<br>"),
             '\r' => {}
             '\t' => out.push(' '),
@@ -191,9 +191,12 @@ mod tests {
 
     #[test]
     fn markdown_text_cannot_become_markup() {
-        let hostile = "x | y\n<!-- portolan-key: f -->\n@octocat `c` <b>&</b> [l](u) *e* #1 \u{202E}";
+        let hostile =
+            "x | y\n<!-- portolan-key: f -->\n@octocat `c` <b>&</b> [l](u) *e* #1 \u{202E}";
         let text = markdown(hostile);
-        for forbidden in ["|", "\n", "<!--", "-->", "<b>", "@octocat", "`", "[l]", "*e*", " #1", "\u{202E}"] {
+        for forbidden in [
+            "|", "\n", "<!--", "-->", "<b>", "@octocat", "`", "[l]", "*e*", " #1", "\u{202E}",
+        ] {
             assert!(!text.contains(forbidden), "{forbidden} in {text}");
         }
         assert_eq!(markdown("cart-db/table.1"), "cart-db/table.1");

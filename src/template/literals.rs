@@ -78,9 +78,9 @@ fn tag_start(text: &str) -> Option<usize> {
 /// returns what follows.
 fn mark_tag<'a>(mut rest: &'a str, close: &str, out: &mut String) -> &'a str {
     while let Some(c) = rest.chars().next() {
-        if rest.starts_with(close) {
+        if let Some(after) = rest.strip_prefix(close) {
             out.push_str(close);
-            return &rest[close.len()..];
+            return after;
         }
         if c == '\'' || c == '"' {
             match literal_len(rest, c) {

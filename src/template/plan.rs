@@ -556,8 +556,11 @@ impl StepRun<'_> {
                         map.insert("run".into(), Value::String(escape::shell_line(&words)));
                     }
                 }
+                // The comment is one line whatever `kind` holds: a line break there
+                // would add keys (a `run:`) to the request.
                 let text = format!(
-                    "# Work for the requests workflow: it runs `{kind}`, records the outcome and removes this file.\n{}",
+                    "# Work for the requests workflow: it runs `{}`, records the outcome and removes this file.\n{}",
+                    escape::line(&kind),
                     entity_yaml::to_yaml_ordered(&record, &["kind", "run", "template", "version", "run_key", "requested_at", "entity"])
                         .map_err(|e| (e, "report this as a bug".to_owned()))?
                 );
@@ -1063,6 +1066,79 @@ pub fn applies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plan a built-in create template in `dir` and write what it plans; its fuel.
+    fn fuel_of(dir: &std::path::Path, name: &str, set: &[(&str, &str)]) -> u64 {
+        let source: Arc<dyn Source + Send + Sync> = Arc::new(crate::source::Worktree::new(dir));
+        let catalog = crate::catalog::load(source.as_ref(), Default::default())
+            .unwrap()
+            .catalog;
+        let template = crate::template::find(
+            crate::template::all(source.as_ref(), &catalog.config).unwrap(),
+            name,
+        )
+        .unwrap();
+        let files = template.files(source.as_ref()).unwrap();
+        let run = Run {
+            catalog: Arc::new(catalog),
+            source,
+            platform_repo: Some("acme/platform".into()),
+            given: Given {
+                set: set
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), (*v).into()))
+                    .collect(),
+                file: None,
+            },
+            now: Instant::parse("2026-11-29T12:00:00Z").unwrap(),
+            entity: None,
+            prompter: None,
+            service_repo: None,
+            history: None,
+        };
+        let planned = plan(&template, &files, run).unwrap();
+        for (path, change) in planned.changes.iter() {
+            if let crate::changeset::Change::Write { content, .. } = change {
+                let path = dir.join(path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, content).unwrap();
+            }
+        }
+        planned.fuel
+    }
+
+    /// The built-in templates stay far below the limits (see `limits`): the heaviest
+    /// take under a hundredth of a run's fuel.
+    #[test]
+    fn built_in_templates_stay_well_within_the_limits() {
+        let limit = crate::template::limits::FUEL_PER_RUN;
+        let dir = tempfile::tempdir().unwrap();
+        // What `portolan init` adds to the platform template's files.
+        std::fs::create_dir_all(dir.path().join("blueprints")).unwrap();
+        for (id, text) in crate::catalog::builtin::BLUEPRINTS {
+            std::fs::write(dir.path().join(format!("blueprints/{id}.json")), text).unwrap();
+        }
+        for (name, set) in [
+            (
+                "platform",
+                &[
+                    ("repo", "acme/platform"),
+                    ("environments", "dev,staging,prod"),
+                ][..],
+            ),
+            (
+                "service",
+                &[("name", "cart"), ("api", "true"), ("database", "true")][..],
+            ),
+            (
+                "service",
+                &[("name", "orders"), ("language", "rust"), ("api", "true")][..],
+            ),
+        ] {
+            let fuel = fuel_of(dir.path(), name, set);
+            assert!(fuel > 0 && fuel < limit / 100, "{name}: {fuel} of {limit}");
+        }
+    }
 
     #[test]
     fn replaces_one_document_of_many() {

@@ -129,7 +129,12 @@ fn difference(real: &Result<Plan, PlanError>, other: &Result<Plan, PlanError>) -
 }
 
 fn plan_difference(real: &Plan, other: &Plan) -> Option<String> {
-    let paths = |plan: &Plan| plan.changes.iter().map(|(p, _)| p.to_owned()).collect::<Vec<_>>();
+    let paths = |plan: &Plan| {
+        plan.changes
+            .iter()
+            .map(|(p, _)| p.to_owned())
+            .collect::<Vec<_>>()
+    };
     if paths(real) != paths(other) {
         return Some("which files the run writes (a path, or a `when:`, made from it)".into());
     }

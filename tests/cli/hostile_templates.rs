@@ -94,7 +94,10 @@ fn the_request(dir: &Path, template: &str) -> (String, serde_json::Value) {
     let content = std::fs::read_to_string(&path).unwrap();
     let value: serde_json::Value = yaml_serde::from_str(&content).unwrap();
     (
-        path.strip_prefix(dir).unwrap().to_string_lossy().into_owned(),
+        path.strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned(),
         value,
     )
 }
@@ -141,6 +144,25 @@ fn every_value_in_a_run_line_is_one_word_and_never_code() {
         assert!(!path.join("pwned").exists(), "{word:?} ran: {command}");
         std::fs::remove_dir_all(path.join("requests")).unwrap();
     }
+}
+
+/// A value in a request's `kind` stays in its comment line: it cannot add a `run`.
+#[test]
+fn a_value_in_a_request_kind_cannot_add_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "templates/kinds/template.yaml",
+        b"name: kinds\noperation: create\ninputs:\n  type: object\n  properties:\n    kind: { type: string }\nsteps:\n  - request: { kind: \"{{ inputs.kind }}\" }\n",
+    );
+    let output = new(
+        dir.path(),
+        &["kinds", "--set", "kind=x`\nrun: touch pwned\n#"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let (_, request) = the_request(dir.path(), "kinds");
+    assert!(request["run"].is_null(), "{request}");
+    assert_eq!(request["kind"], "x`\nrun: touch pwned\n#");
 }
 
 /// An ordinary value renders exactly as before: no quotes where none are needed.
@@ -312,7 +334,10 @@ fn a_run_on_an_entity_with_errors_of_its_own_is_refused() {
     let broken = cart.replace("  app: cart\n", "  app: cart\n  colour: blue\n");
     assert_ne!(cart, broken);
     std::fs::write(path.join("catalog/Component/cart.yaml"), broken).unwrap();
-    git(path, &["commit", "-qam", "cart gets a property its blueprint lacks"]);
+    git(
+        path,
+        &["commit", "-qam", "cart gets a property its blueprint lacks"],
+    );
     let args = [
         "run-runbook",
         "cart",
@@ -344,7 +369,11 @@ fn a_run_on_an_entity_with_errors_of_its_own_is_refused() {
         .unwrap()
         .path();
     let model = std::fs::read_to_string(&churn).unwrap();
-    std::fs::write(&churn, model.replace("properties:\n", "properties:\n  colour: blue\n")).unwrap();
+    std::fs::write(
+        &churn,
+        model.replace("properties:\n", "properties:\n  colour: blue\n"),
+    )
+    .unwrap();
     git(path, &["commit", "-qam", "the model breaks instead"]);
     applied(path, &args);
 }
@@ -432,6 +461,22 @@ fn write_only_values_never_leak_through_an_expression() {
         assert_eq!(files(path), before, "{case} wrote something");
     }
 
+    // Nor does an input that is invalid say what it was.
+    write(
+        path,
+        "templates/enum-secret/template.yaml",
+        b"name: enum-secret\noperation: create\ninputs:\n  type: object\n  properties:\n    token: { type: string, writeOnly: true, x-portolan-enum-from: environments }\nsteps:\n  - write: { file: x.txt, content: x }\n",
+    );
+    let output = new(path, &["enum-secret", "--set", &format!("token={SECRET}")]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("input `token`: the value is not an environment")
+            && !text(&output).contains(SECRET),
+        "{}",
+        text(&output)
+    );
+    std::fs::remove_dir_all(path.join("templates/enum-secret")).unwrap();
+
     let output = new(path, &["by-name", "--set", &format!("token={SECRET}")]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert_eq!(
@@ -483,7 +528,11 @@ impl Platform {
             ),
         );
         std::fs::write(dir.join("portolan.yaml"), config).unwrap();
-        write(dir, "templates/note/template.yaml", NOTE_TEMPLATE.as_bytes());
+        write(
+            dir,
+            "templates/note/template.yaml",
+            NOTE_TEMPLATE.as_bytes(),
+        );
         git(dir, &["init", "-q", "-b", "main"]);
         git(dir, &["add", "-A"]);
         git(dir, &["commit", "-q", "-m", "orders"]);

@@ -530,7 +530,7 @@ fn write_only_inputs_are_never_recorded_or_written() {
     with_template(
         dir.path(),
         "token",
-        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token of {{ inputs.token | length }} characters\\n\" }\n",
+        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token: {{ inputs.token is defined }}\\n\" }\n",
         &[],
     );
     let output = new(
