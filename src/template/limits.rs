@@ -16,9 +16,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Work one text may take: a few million instructions, or 64 MB of data it creates.
+/// Work one text may take: about a million instructions, or 64 MB of data it creates.
 pub const FUEL_PER_TEXT: u64 = 1_000_000;
-/// Work one run may take over all its texts.
+/// Work one run may take over all its texts (and [`FUEL_PER_STEP`] per step run: at
+/// most 40,000 of them).
 pub const FUEL_PER_RUN: u64 = 4_000_000;
 /// What each step run costs besides its texts.
 pub const FUEL_PER_STEP: u64 = 100;

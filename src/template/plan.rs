@@ -266,7 +266,7 @@ fn plan_with(
         for item in items {
             engine
                 .charge_step()
-                .map_err(|e| fail(e.to_string(), "a step runs at most a few thousand times; split the work, or give `for_each` a shorter list"))?;
+                .map_err(|e| fail(e.to_string(), "a run has room for some tens of thousands of step runs, and less when each renders much: give `for_each` a shorter list, or split the work"))?;
             let looping = item.is_some();
             if looping {
                 engine.set(name, item);
