@@ -8,7 +8,7 @@ use crate::catalog::{self, loader_error_message, LoadOptions, SourceFile};
 use crate::changeset::{self, ChangeError, Changeset, FileChange, Overlay};
 use crate::cli::{ChangeFormat, PrOptions};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Anchor, Diagnostic, Severity};
 use crate::git::Repo;
 use crate::output::prompt::TerminalPrompter;
 use crate::output::{changes, human, Printer};
@@ -146,17 +146,22 @@ pub fn check(
                 "`portolan templates --for {blueprint}/{id}` lists what runs on it"
             )));
         }
-        let exists = catalog
+        let Some(entity) = catalog
             .blueprints
             .index_of(blueprint)
             .and_then(|b| catalog.entity(b, id))
-            .is_some();
-        if !exists {
+        else {
             return Err(CommandError::new(format!(
                 "there is no {blueprint} `{id}` in what the plan reads"
             ))
             .hint("with --pr the plan reads the base branch: merge the entity first"));
-        }
+        };
+        refuse_broken_entity(
+            &catalog,
+            entity,
+            &loaded.diagnostics,
+            &format!("{blueprint}/{id}"),
+        )?;
     }
     let files = template.files(source.as_ref())?;
     let platform_repo = platform_repo(&catalog.config, repo);
@@ -248,6 +253,49 @@ pub fn check(
         errors,
         files: after.catalog.files,
         config: catalog.config.clone(),
+    })
+}
+
+/// A run on an entity with errors of its own — findings located in its own document —
+/// would build on what is wrong, and the change's validation counts only what it
+/// brings: refused, showing those errors. Exit code 2, as for a failing precondition:
+/// the run did not happen (`portolan validate` exits 1 for the same findings).
+fn refuse_broken_entity(
+    catalog: &catalog::Catalog,
+    entity: &catalog::Entity,
+    diagnostics: &[Diagnostic],
+    reference: &str,
+) -> Result<(), CommandError> {
+    let file = &catalog.files[entity.file];
+    let document = file.documents.get(entity.document);
+    let own: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.place.file.as_deref() == Some(&file.path))
+        .filter(|d| match &d.place.anchor {
+            Some(Anchor::Pointer { document: doc, .. }) => *doc == entity.document,
+            Some(Anchor::Offset(offset)) => document.is_some_and(|r| r.contains(offset)),
+            None => true,
+        })
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        return Ok(());
+    }
+    Err(CommandError {
+        diagnostics: own.clone(),
+        files: vec![SourceFile {
+            path: file.path.clone(),
+            format: file.format,
+            text: file.text.clone(),
+            documents: file.documents.clone(),
+        }],
+        ..CommandError::new(format!(
+            "`{reference}` has {} error{} of its own (above): a run on it is refused until {} fixed",
+            own.len(),
+            if own.len() == 1 { "" } else { "s" },
+            if own.len() == 1 { "it is" } else { "they are" }
+        ))
+        .hint("fix the entity (`portolan validate` lists every finding), then run again; nothing was written")
     })
 }
 

@@ -17,6 +17,7 @@ use crate::git::{branch_name_problem, GitError, Repo};
 use crate::output::progress::Spinner;
 use crate::output::{Printer, Summary};
 use crate::source::{Source, Worktree};
+use crate::template::escape;
 use crate::template::plan::hash8;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -305,8 +306,11 @@ pub fn deliver(
         service_repo = publish_service(&delivery, printer, full_name, files, &checked)?;
     }
 
+    // One subject line, then values that cannot start a line: the trailers below are
+    // the only `Portolan-*:` lines.
     let message = format!(
-        "{title}\n\n{}\n\n{MARKER}{key_hash}\nPortolan-Run: {}\nPortolan-Base: {base}\n",
+        "{}\n\n{}\n\n{MARKER}{key_hash}\nPortolan-Run: {}\nPortolan-Base: {base}\n",
+        title.replace(['\n', '\r'], " "),
         commit_summary(&checked),
         checked.plan.run_key
     );
@@ -656,6 +660,8 @@ pub fn push_error(e: GitError) -> CommandError {
     CommandError::new(text).hint(hint)
 }
 
+/// The commit message's summary: the template and one line per input, each value
+/// kept to its line ([`escape::line`]) so that none can forge a trailer.
 fn commit_summary(checked: &change::Checked) -> String {
     let mut out = format!(
         "Made by `portolan` with the template `{}` (v{}).",
@@ -663,15 +669,19 @@ fn commit_summary(checked: &change::Checked) -> String {
     );
     for (name, value) in checked.plan.inputs.recordable() {
         out.push_str(&format!(
-            "\n{name}: {}",
-            crate::template::plain_text(&value)
+            "\n{}: {}",
+            escape::line(&name),
+            escape::line(&crate::template::plain_text(&value))
         ));
     }
     out
 }
 
 /// The pull request's body: the template's, or what changed, the inputs (never
-/// `writeOnly` ones), the validation result, and a hidden run key.
+/// `writeOnly` ones), the validation result, and a hidden run key on the last line.
+/// Every value and path is inert Markdown ([`escape::markdown`]) in `<code>`, which
+/// GitHub never scans for mentions: none can end a table cell, open an HTML comment
+/// (so the key comment is portolan's alone), link or mention.
 fn body(checked: &change::Checked, base: &str, key_hash: &str) -> String {
     let spec = &checked.template.spec;
     let mut out = String::new();
@@ -683,19 +693,26 @@ fn body(checked: &change::Checked, base: &str, key_hash: &str) -> String {
         out.push_str("\n\n");
     }
     out.push_str(&format!(
-        "Made with `portolan new {}` (template v{}) on `{base}`.\n\n",
-        spec.name, spec.version
+        "Made with `portolan new {}` (template v{}) on <code>{}</code>.\n\n",
+        spec.name,
+        spec.version,
+        escape::markdown(base)
     ));
     out.push_str("| input | value |\n|---|---|\n");
     for (name, value) in checked.plan.inputs.recordable() {
         out.push_str(&format!(
-            "| `{name}` | `{}` |\n",
-            crate::template::plain_text(&value).replace('|', "\\|")
+            "| <code>{}</code> | <code>{}</code> |\n",
+            escape::markdown(&name),
+            escape::markdown(&crate::template::plain_text(&value))
         ));
     }
     out.push_str(&format!("\n{} file(s):\n\n", checked.prepared.len()));
     for change in &checked.prepared {
-        out.push_str(&format!("- {} `{}`\n", change.kind.as_str(), change.path));
+        out.push_str(&format!(
+            "- {} <code>{}</code>\n",
+            change.kind.as_str(),
+            escape::markdown(&change.path)
+        ));
     }
     let warnings = checked.brought.len();
     out.push_str(&format!(

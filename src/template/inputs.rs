@@ -354,6 +354,13 @@ fn validate(
         let Some(value) = values.get(name).and_then(Value::as_str) else {
             continue;
         };
+        // A secret's value is never shown, not even to say it is wrong.
+        let secret = schema.get("writeOnly").and_then(Value::as_bool) == Some(true);
+        let shown = if secret {
+            "the value".to_owned()
+        } else {
+            format!("`{value}`")
+        };
         if let Some(blueprint) = schema
             .pointer("/x-portolan-entity/blueprint")
             .and_then(Value::as_str)
@@ -365,10 +372,11 @@ fn validate(
             if !ids.is_some_and(|ids| ids.contains_key(value)) {
                 let suggestion = ids
                     .and_then(|ids| closest(value, ids.keys().map(String::as_str)))
+                    .filter(|_| !secret)
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
                 problems.push(format!(
-                    "input `{name}`: there is no {blueprint} `{value}` in the catalog{suggestion}"
+                    "input `{name}`: there is no {blueprint} {shown} in the catalog{suggestion}"
                 ));
             }
         }
@@ -376,7 +384,7 @@ fn validate(
             && !config.environments.iter().any(|e| e == value)
         {
             problems.push(format!(
-                "input `{name}`: `{value}` is not an environment; portolan.yaml lists {}",
+                "input `{name}`: {shown} is not an environment; portolan.yaml lists {}",
                 config.environments.join(", ")
             ));
         }

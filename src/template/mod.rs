@@ -11,10 +11,14 @@ pub mod check;
 mod end_state;
 pub mod engine;
 pub mod entity_yaml;
+pub mod escape;
 pub mod inputs;
 mod json_text;
+pub mod limits;
+mod literals;
 pub mod patch;
 pub mod plan;
+mod taint;
 
 use crate::config::Config;
 use crate::schema;

@@ -2,7 +2,8 @@
 //! [`Changeset`]. Nothing here writes; the command validates the plan on an overlay
 //! and applies it (DESIGN.md §4).
 
-use super::engine::{entity_json, Engine, Files, RenderError};
+use super::engine::{entity_json, Engine, Escape, Files, RenderError};
+use super::escape;
 use super::inputs::{self, Given, InputError, Inputs, Prompter};
 use super::{entity_yaml, patch, Operation, Step, Template};
 use crate::catalog::entity::file_name_for;
@@ -54,6 +55,8 @@ pub struct Plan {
     /// A `done` precondition held: the run has nothing to do, and this says why (the
     /// changeset is empty).
     pub done: Option<String>,
+    /// The rendering work the run took, in minijinja fuel (see [`super::limits`]).
+    pub fuel: u64,
 }
 
 /// What a template says about its pull request, rendered with the run's context.
@@ -135,7 +138,9 @@ fn entity_value(catalog: &Catalog, blueprint: &str, id: &str) -> Option<Value> {
     catalog.entity(b, id).map(|e| entity_json(catalog, e))
 }
 
-/// Plan a run of `template`, whose files are `files`.
+/// Plan a run of `template`, whose files are `files`. With `writeOnly` inputs, the
+/// run is planned again with other values in their place, and refused when anything
+/// it would write or show changes with them ([`super::taint`]).
 pub fn plan(
     template: &Template,
     files: &BTreeMap<String, Vec<u8>>,
@@ -152,7 +157,7 @@ pub fn plan(
         .entity
         .as_ref()
         .map(|(blueprint, id)| format!("{blueprint}/{id}"));
-    let mut variables = base_variables(
+    let variables = base_variables(
         template,
         &catalog,
         run.platform_repo.as_deref(),
@@ -161,7 +166,7 @@ pub fn plan(
         entity,
     );
 
-    let defaults = Engine::new(variables.clone(), Arc::clone(&catalog), known_files.clone());
+    let defaults = Engine::new(variables.clone(), Arc::clone(&catalog), known_files);
     let inputs = inputs::collect(
         template,
         &run.given,
@@ -175,6 +180,40 @@ pub fn plan(
         "entity": entity_ref,
         "inputs": inputs.recordable(),
     }));
+    let known = Known {
+        variables,
+        run_key,
+        now,
+        entity_ref,
+    };
+    let planned = plan_with(template, files, &run, &known, &inputs);
+    super::taint::refuse_dependence(&inputs, &planned, |other| {
+        plan_with(template, files, &run, &known, other)
+    })?;
+    planned
+}
+
+/// What a run knows before its steps: the same for every value of its `writeOnly`
+/// inputs.
+struct Known {
+    variables: BTreeMap<String, Value>,
+    run_key: String,
+    now: String,
+    entity_ref: Option<String>,
+}
+
+/// Preconditions, steps and the `pr:` block, with these inputs.
+fn plan_with(
+    template: &Template,
+    files: &BTreeMap<String, Vec<u8>>,
+    run: &Run<'_>,
+    known: &Known,
+    inputs: &Inputs,
+) -> Result<Plan, PlanError> {
+    let catalog = Arc::clone(&run.catalog);
+    let known_files = Files::new(Arc::clone(&run.source));
+    let (run_key, now, entity_ref) = (known.run_key.clone(), known.now.clone(), &known.entity_ref);
+    let mut variables = known.variables.clone();
     variables.insert("inputs".into(), Value::Object(inputs.values.clone()));
     variables.insert("run_key".into(), run_key.clone().into());
     let mut engine = Engine::new(variables, Arc::clone(&catalog), known_files.clone());
@@ -187,20 +226,27 @@ pub fn plan(
             ))
         })?;
         if holds == precondition.is_done() {
-            let message = engine
-                .render(&precondition.message)
-                .unwrap_or_else(|_| precondition.message.clone());
+            let message = match engine.render(&precondition.message) {
+                Ok(message) => message,
+                Err(e) if e.limit => {
+                    return Err(PlanError::Precondition(format!(
+                        "the message of a precondition cannot be rendered: {e}"
+                    )))
+                }
+                Err(_) => precondition.message.clone(),
+            };
             if !holds {
                 return Err(PlanError::Precondition(message));
             }
             let pr = render_pr(&engine, template.spec.pr.as_ref())?;
             return Ok(Plan {
                 changes: Changeset::new(),
-                inputs,
+                inputs: inputs.clone(),
                 run_key,
                 now,
                 pr,
                 done: Some(message.trim().to_owned()),
+                fuel: engine.fuel_spent(),
             });
         }
     }
@@ -233,6 +279,9 @@ pub fn plan(
         };
         let name = guard.as_name.as_deref().unwrap_or("item");
         for item in items {
+            engine
+                .charge_step()
+                .map_err(|e| fail(e.to_string(), "a run has room for some tens of thousands of step runs, and less when each renders much: give `for_each` a shorter list, or split the work"))?;
             let looping = item.is_some();
             if looping {
                 engine.set(name, item);
@@ -264,15 +313,15 @@ pub fn plan(
         }
     }
 
-    refuse_secret_values(&inputs, &changes)?;
     let pr = render_pr(&engine, template.spec.pr.as_ref())?;
     Ok(Plan {
         changes,
-        inputs,
+        inputs: inputs.clone(),
         run_key,
         now,
         pr,
         done: None,
+        fuel: engine.fuel_spent(),
     })
 }
 
@@ -286,10 +335,12 @@ fn render_pr(engine: &Engine, pr: Option<&Value>) -> Result<PrFields, PlanError>
         message: format!("`pr.{field}`: {e}"),
         hint: "fix the template's `pr:` block".into(),
     };
-    let text = |field: &str| -> Result<Option<String>, PlanError> {
+    // Values in the title and body are escaped so that none can forge what a
+    // reviewer reads; the key is portolan's own, as written.
+    let text = |field: &str, escape: Escape| -> Result<Option<String>, PlanError> {
         match pr.get(field).and_then(Value::as_str) {
             Some(source) => engine
-                .render(source)
+                .render_as(source, escape)
                 .map(|t| Some(t.trim().to_owned()).filter(|t| !t.is_empty()))
                 .map_err(|e| fail(field, e)),
             None => Ok(None),
@@ -313,39 +364,14 @@ fn render_pr(engine: &Engine, pr: Option<&Value>) -> Result<PrFields, PlanError>
         Ok(out)
     };
     Ok(PrFields {
-        title: text("title")?,
-        body: text("body")?,
-        key: text("key")?,
+        // A title is one line, whatever the template's text says.
+        title: text("title", Escape::Line)?.map(|t| t.replace(['\n', '\r'], " ")),
+        body: text("body", Escape::Markdown)?,
+        key: text("key", Escape::None)?,
         labels: list("labels")?,
         reviewers: list("reviewers")?,
         draft: pr.get("draft").and_then(Value::as_bool).unwrap_or(false),
     })
-}
-
-/// `writeOnly` inputs are secrets: a plan that would put one into a file is refused.
-fn refuse_secret_values(inputs: &Inputs, changes: &Changeset) -> Result<(), PlanError> {
-    for name in &inputs.write_only {
-        let Some(secret) = inputs.values.get(name).and_then(Value::as_str) else {
-            continue;
-        };
-        if secret.is_empty() {
-            continue;
-        }
-        for (path, change) in changes.iter() {
-            if let crate::changeset::Change::Write { content, .. } = change {
-                if content
-                    .windows(secret.len())
-                    .any(|w| w == secret.as_bytes())
-                {
-                    return Err(PlanError::Change(ChangeError {
-                        message: format!("the template writes the value of the writeOnly input `{name}` into `{path}`"),
-                        hint: "secret values never go into Git: reference the secret (an ExternalSecret key) instead of writing it".into(),
-                    }));
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Eight hex digits of a Git blob hash of the value's JSON: stable across runs and
@@ -509,14 +535,16 @@ impl StepRun<'_> {
                 });
                 let mut record = record;
                 if let (Some(command), Some(map)) = (run, record.as_object_mut()) {
-                    let command = self
-                        .engine
-                        .render(command)
-                        .map_err(|e| render_error("`run`", e))?;
-                    map.insert("run".into(), Value::String(command));
+                    let words = self.command_words(command)?;
+                    if !words.is_empty() {
+                        map.insert("run".into(), Value::String(escape::shell_line(&words)));
+                    }
                 }
+                // The comment is one line whatever `kind` holds: a line break there
+                // would add keys (a `run:`) to the request.
                 let text = format!(
-                    "# Work for the requests workflow: it runs `{kind}`, records the outcome and removes this file.\n{}",
+                    "# Work for the requests workflow: it runs `{}`, records the outcome and removes this file.\n{}",
+                    escape::line(&kind),
                     entity_yaml::to_yaml_ordered(&record, &["kind", "run", "template", "version", "run_key", "requested_at", "entity"])
                         .map_err(|e| (e, "report this as a bug".to_owned()))?
                 );
@@ -646,6 +674,22 @@ impl StepRun<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A request's `run:` as the words of one command. Each value the template prints
+    /// is one word, whatever it holds; the template's own text may hold words and
+    /// quotes only, since the requests workflow runs the words without a shell.
+    fn command_words(&self, command: &str) -> Result<Vec<String>, StepError> {
+        let line = self
+            .engine
+            .render_as(command, Escape::Shell)
+            .map_err(|e| render_error("`run`", e))?;
+        escape::shell_words(&line).map_err(|problem| {
+            (
+                format!("`run` has {problem}: the requests workflow runs a command and its words, without a shell"),
+                "write `run:` as a command and its arguments (values are quoted for you); put pipes, `&&`, redirections and variables in a script under platform/runbooks/ and run that".into(),
+            )
+        })
     }
 
     fn path(&self, file: &str) -> Result<String, StepError> {
@@ -1008,6 +1052,79 @@ pub fn applies(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Plan a built-in create template in `dir` and write what it plans; its fuel.
+    fn fuel_of(dir: &std::path::Path, name: &str, set: &[(&str, &str)]) -> u64 {
+        let source: Arc<dyn Source + Send + Sync> = Arc::new(crate::source::Worktree::new(dir));
+        let catalog = crate::catalog::load(source.as_ref(), Default::default())
+            .unwrap()
+            .catalog;
+        let template = crate::template::find(
+            crate::template::all(source.as_ref(), &catalog.config).unwrap(),
+            name,
+        )
+        .unwrap();
+        let files = template.files(source.as_ref()).unwrap();
+        let run = Run {
+            catalog: Arc::new(catalog),
+            source,
+            platform_repo: Some("acme/platform".into()),
+            given: Given {
+                set: set
+                    .iter()
+                    .map(|(k, v)| ((*k).into(), (*v).into()))
+                    .collect(),
+                file: None,
+            },
+            now: Instant::parse("2026-11-29T12:00:00Z").unwrap(),
+            entity: None,
+            prompter: None,
+            service_repo: None,
+            history: None,
+        };
+        let planned = plan(&template, &files, run).unwrap();
+        for (path, change) in planned.changes.iter() {
+            if let crate::changeset::Change::Write { content, .. } = change {
+                let path = dir.join(path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, content).unwrap();
+            }
+        }
+        planned.fuel
+    }
+
+    /// The built-in templates stay far below the limits (see `limits`): the heaviest
+    /// take under a hundredth of a run's fuel.
+    #[test]
+    fn built_in_templates_stay_well_within_the_limits() {
+        let limit = crate::template::limits::FUEL_PER_RUN;
+        let dir = tempfile::tempdir().unwrap();
+        // What `portolan init` adds to the platform template's files.
+        std::fs::create_dir_all(dir.path().join("blueprints")).unwrap();
+        for (id, text) in crate::catalog::builtin::BLUEPRINTS {
+            std::fs::write(dir.path().join(format!("blueprints/{id}.json")), text).unwrap();
+        }
+        for (name, set) in [
+            (
+                "platform",
+                &[
+                    ("repo", "acme/platform"),
+                    ("environments", "dev,staging,prod"),
+                ][..],
+            ),
+            (
+                "service",
+                &[("name", "cart"), ("api", "true"), ("database", "true")][..],
+            ),
+            (
+                "service",
+                &[("name", "orders"), ("language", "rust"), ("api", "true")][..],
+            ),
+        ] {
+            let fuel = fuel_of(dir.path(), name, set);
+            assert!(fuel > 0 && fuel < limit / 100, "{name}: {fuel} of {limit}");
+        }
+    }
 
     #[test]
     fn replaces_one_document_of_many() {

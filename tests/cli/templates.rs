@@ -534,7 +534,7 @@ fn write_only_inputs_are_never_recorded_or_written() {
     with_template(
         dir.path(),
         "token",
-        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token\\n\" }\n  - entity: { upsert: { identifier: \"{{ inputs.name }}\", blueprint: Domain } }\n",
+        "name: token\noperation: create\ninputs:\n  type: object\n  required: [name, token]\n  properties:\n    name: { type: string }\n    token: { type: string, writeOnly: true }\nsteps:\n  - write: { file: \"notes/{{ inputs.name }}.txt\", content: \"{{ inputs.name }} uses a token: {{ inputs.token is defined }}\\n\" }\n  - entity: { upsert: { identifier: \"{{ inputs.name }}\", blueprint: Domain } }\n",
         &[],
     );
     let output = new(
