@@ -14,8 +14,9 @@
 //! releases it when the process ends, however it ends, so there is no stale PID file
 //! to clean up after a crash.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -138,6 +139,100 @@ impl State {
             }
         }
     }
+}
+
+impl State {
+    /// The files portolan wrote in this worktree, as it wrote them.
+    pub fn own_edits(&self) -> OwnEdits {
+        let path = self.dir.join(OWN_EDITS);
+        let written = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        OwnEdits {
+            written,
+            prefix: self.prefix.clone(),
+            path,
+        }
+    }
+}
+
+/// The file that records portolan's own pending edits.
+const OWN_EDITS: &str = "own-edits.json";
+
+/// Files portolan wrote (path from the base → hash of what it wrote): an uncommitted
+/// change that is exactly portolan's own is not a user's edit, so a second run may
+/// change it again — two runs in a row need no commit between them — while any file a
+/// person touched since is still never overwritten.
+#[derive(Debug, Default)]
+pub struct OwnEdits {
+    written: BTreeMap<String, String>,
+    prefix: String,
+    path: PathBuf,
+}
+
+impl OwnEdits {
+    fn key(&self, path: &str) -> String {
+        if self.prefix.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.prefix)
+        }
+    }
+
+    /// Whether the file at `path` (from the platform root) holds, or lacks, exactly
+    /// what portolan last left there.
+    pub fn is_own(&self, path: &str, current: Option<&[u8]>) -> bool {
+        match (self.written.get(&self.key(path)), current) {
+            (Some(hash), Some(bytes)) => *hash == content_hash(bytes),
+            (Some(hash), None) => hash.is_empty(),
+            (None, _) => false,
+        }
+    }
+
+    /// Remember what an applied change left: each written file's hash, and deleted
+    /// files as gone (paths from the platform root).
+    pub fn remember<'a>(
+        &mut self,
+        changes: impl IntoIterator<Item = (&'a str, Option<&'a [u8]>)>,
+    ) -> io::Result<()> {
+        for (path, content) in changes {
+            let key = self.key(path);
+            self.written
+                .insert(key, content.map(content_hash).unwrap_or_default());
+        }
+        let text = serde_json::to_vec_pretty(&self.written).map_err(io::Error::other)?;
+        write_atomically(&self.path, &text)
+    }
+}
+
+/// The Git blob hash of some bytes, in hex: how the journal and the records of own
+/// edits recognise a file's content.
+pub fn content_hash(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|oid| oid.to_string())
+        .unwrap_or_default()
+}
+
+/// Write a file's whole content through a temporary file beside it, flushed, and a
+/// rename: a reader sees the old file or the new one, never a part.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temp = path.with_file_name(format!(
+        ".{}.portolan-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let mut file = File::create(&temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
 }
 
 /// The lock of writing commands; released when dropped (or when the process ends).

@@ -20,10 +20,10 @@
 
 use super::{ChangeKind, FileChange};
 use crate::faults;
-use crate::state::State;
+use crate::state::{content_hash as hash, write_atomically, State};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The journal's file name in the state folder.
 const JOURNAL: &str = "journal.json";
@@ -361,12 +361,6 @@ fn temp_name(path: &str) -> String {
     }
 }
 
-fn hash(bytes: &[u8]) -> String {
-    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
-        .map(|oid| oid.to_string())
-        .unwrap_or_default()
-}
-
 /// Replace the journal in one rename, so it is always whole.
 fn write_journal(state: &State, journal: &Journal) -> io::Result<()> {
     let path = state.dir().join(JOURNAL);
@@ -380,24 +374,6 @@ fn remove_journal(state: &State) {
     let _ = std::fs::remove_file(state.dir().join(JOURNAL));
     let _ = std::fs::remove_dir_all(state.dir().join(BACKUPS));
     sync_dir(state.dir());
-}
-
-/// Write a file's whole content through a temporary file and a rename.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temp: PathBuf = path.with_file_name(format!(
-        ".{}.portolan-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    write_synced(&temp, bytes)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -448,7 +424,7 @@ mod tests {
         out
     }
 
-    fn walk(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();

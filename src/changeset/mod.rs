@@ -115,12 +115,12 @@ impl Changeset {
     /// Check the plan against the repository and say, per file, what it does.
     ///
     /// `base` is what the plan applies to (the working tree, or the base commit with
-    /// `--pr`); `repo` enables the check for uncommitted edits. Writes that change
+    /// `--pr`); `dirty` enables the check for uncommitted edits. Writes that change
     /// nothing are dropped.
     pub fn prepare(
         &self,
         base: &dyn Source,
-        repo: Option<&Repo>,
+        dirty: Option<DirtyCheck<'_>>,
     ) -> Result<Vec<FileChange>, ChangeError> {
         self.check_case_collisions(base)?;
         let mut planned = Vec::new();
@@ -189,15 +189,28 @@ impl Changeset {
                 "nothing was written; move or remove those files, or choose other inputs (a template overwrites only files it marks `overwrite: true`)",
             ));
         }
-        if let Some(repo) = repo {
+        if let Some(check) = dirty {
             let touched: Vec<&str> = planned
                 .iter()
                 .filter(|c| c.kind != ChangeKind::Create)
                 .map(|c| c.path.as_str())
                 .collect();
-            let dirty = repo.uncommitted(&touched).map_err(|e| {
-                ChangeError::new(e.to_string(), "check the repository with `git status`")
-            })?;
+            let dirty: Vec<String> = check
+                .repo
+                .uncommitted(&touched)
+                .map_err(|e| {
+                    ChangeError::new(e.to_string(), "check the repository with `git status`")
+                })?
+                .into_iter()
+                // What portolan itself last wrote there is no one's work in progress.
+                .filter(|path| {
+                    let current = planned
+                        .iter()
+                        .find(|c| c.path == *path)
+                        .and_then(|c| c.old.as_deref());
+                    !check.own.is_own(path, current)
+                })
+                .collect();
             if !dirty.is_empty() {
                 return Err(ChangeError::new(
                     format!(
@@ -278,6 +291,15 @@ fn list(paths: &[String]) -> String {
         .map(|p| format!("`{p}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What the check for uncommitted edits needs: the repository, and what portolan itself
+/// wrote since the last commit (an uncommitted change that is exactly portolan's own
+/// is not a user's edit).
+#[derive(Clone, Copy)]
+pub struct DirtyCheck<'a> {
+    pub repo: &'a Repo,
+    pub own: &'a crate::state::OwnEdits,
 }
 
 /// What one planned change does to one file.

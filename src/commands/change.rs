@@ -194,7 +194,12 @@ pub fn check(
     }
 
     // Safety first (paths, overwrites, uncommitted edits): exit 2, whatever the catalog.
-    let dirty = repo.filter(|_| dirty_check);
+    let own = State::of(&request.root)
+        .map(|state| state.own_edits())
+        .unwrap_or_default();
+    let dirty = repo
+        .filter(|_| dirty_check)
+        .map(|repo| changeset::DirtyCheck { repo, own: &own });
     let mut prepared = planned
         .changes
         .prepare(source.as_ref(), dirty)
@@ -337,6 +342,15 @@ pub fn execute(
     }
     if !request.dry_run {
         changeset::apply(&state, &checked.prepared).map_err(apply_error)?;
+        let written = checked
+            .prepared
+            .iter()
+            .map(|c| (c.path.as_str(), c.new.as_deref()));
+        if let Err(e) = state.own_edits().remember(written) {
+            printer.message(&format!(
+                "note: portolan could not record the files it wrote ({e}); the next run treats them as your own edits\n"
+            ))?;
+        }
     }
     report(&request, &checked, printer, None)?;
     if request.format == ChangeFormat::Human && checked.plan.done.is_none() {

@@ -286,3 +286,59 @@ fn records_of_the_first_layout_move_in_the_next_writing_run() {
         .join(".portolan/answers/Component/orders/set-replicas.yaml")
         .is_file());
 }
+
+/// Portolan's own uncommitted edits are not a user's work in progress: runs in a row
+/// need no commit between them, but a file a person touched since is never overwritten.
+#[test]
+fn runs_in_a_row_may_change_portolans_own_edits_never_a_users() {
+    let repo = platform();
+    let dir = repo.path();
+    let overlay = "apps/orders/envs/dev/kustomization.yaml";
+    for replicas in ["3", "4"] {
+        ok(
+            dir,
+            &[
+                "run",
+                "set-replicas",
+                "Component/orders",
+                "--set",
+                "env=dev",
+                "--set",
+                &format!("replicas={replicas}"),
+            ],
+        );
+    }
+    assert!(
+        read(dir, overlay).contains("count: 4"),
+        "{}",
+        read(dir, overlay)
+    );
+    assert_eq!(
+        read(dir, ".portolan/answers/Component/orders/set-replicas.yaml")
+            .matches("run_key:")
+            .count(),
+        2
+    );
+
+    let edited = format!("{}# scaled by hand\n", read(dir, overlay));
+    write(dir, overlay, edited.as_bytes());
+    let output = portolan_in(
+        dir,
+        &[
+            "run",
+            "set-replicas",
+            "Component/orders",
+            "--set",
+            "env=dev",
+            "--set",
+            "replicas=5",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("uncommitted changes"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(read(dir, overlay), edited);
+}

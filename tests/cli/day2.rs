@@ -55,12 +55,13 @@ pub(crate) fn scaffolded() -> tempfile::TempDir {
             "tier=team",
         ],
     ] {
-        let output = portolan()
-            .args(&args)
-            .args(["--no-input"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
+        let mut cmd = portolan();
+        cmd.args(&args).args(["--no-input"]);
+        // A fixed time, so what the runs record is the same on every test run.
+        if args[0] == "new" && !args.contains(&"--now") {
+            cmd.args(["--now", NOW]);
+        }
+        let output = cmd.current_dir(dir.path()).output().unwrap();
         assert!(
             output.status.success(),
             "{}",

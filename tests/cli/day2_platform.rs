@@ -262,6 +262,7 @@ fn modify_resource_finds_created_claims_and_refuses_what_it_cannot_find() {
         std::fs::read_to_string(dir.path().join("apps/receipts/envs/dev/receipts.yaml")).unwrap();
     assert!(claim.contains("tier: archive"), "{claim}");
     git(dir.path(), &["checkout", "-q", "--", "."]);
+    git(dir.path(), &["clean", "-q", "-fd"]);
 
     let output = run(
         dir.path(),
@@ -861,10 +862,17 @@ fn create_notebook() {
 #[test]
 fn create_notebook_refuses_a_name_in_use() {
     let dir = scaffolded();
+    write(
+        dir.path(),
+        "apps/dev-envs/zed/kustomization.yaml",
+        b"resources: []\n",
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "zed"]);
     for (name, expected) in [
         ("alice", "the Environment `alice` already exists"),
         ("prod", "`prod` is one of the configured environments"),
-        ("cart", "`cart` is taken"),
+        ("zed", "`zed` is taken"),
     ] {
         let output = new(
             dir.path(),

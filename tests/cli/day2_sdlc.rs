@@ -203,6 +203,7 @@ fn add_resource_environment_by_environment() {
     assert_eq!(
         changed,
         [
+            "  ~ .portolan/answers/Component/cart/add-resource.yaml",
             "  + apps/cart-events/envs/prod/cart-events.yaml",
             "  + apps/cart-events/envs/prod/kustomization.yaml",
             "  ~ apps/cart/envs/prod/kustomization.yaml",
