@@ -3,9 +3,12 @@
 use super::Summary;
 use crate::catalog::SourceFile;
 use crate::diagnostic::{Diagnostic, Place, Severity};
+use crate::source::text::LineIndex;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::ops::Range;
 
 /// How many lines of a multi-line span are shown.
 const MAX_LINES: usize = 4;
@@ -29,10 +32,19 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
     } else {
         Renderer::plain()
     };
-    let texts: HashMap<&str, &str> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.text.as_str()))
-        .collect();
+    let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // Line indexes only of the files findings are in.
+    let mut texts: HashMap<&str, (&str, LineIndex)> = HashMap::new();
+    for d in diagnostics {
+        for place in std::iter::once(&d.place).chain(d.related.iter().map(|r| &r.place)) {
+            let Some(file) = place.file.as_deref().and_then(|p| by_path.get(p)) else {
+                continue;
+            };
+            texts
+                .entry(file.path.as_str())
+                .or_insert_with(|| (file.text.as_str(), LineIndex::new(&file.text)));
+        }
+    }
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -63,34 +75,35 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
 }
 
 /// A snippet of the lines a place spans, or just its file name when it has no span.
+/// Lines are found through the file's line index, and a line too long to show whole
+/// (minified JSON) is shown around the span only: laying out a megabyte line for each
+/// of thousands of findings on it would take hours.
 fn snippet<'a>(
-    texts: &HashMap<&str, &'a str>,
+    files: &HashMap<&str, (&'a str, LineIndex<'a>)>,
     place: &'a Place,
     kind: AnnotationKind,
     label: &'a str,
 ) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let path = place.file.as_deref().unwrap_or("<unknown>");
-    let (Some(text), Some(span), Some(position)) =
-        (texts.get(path), place.span.clone(), place.position)
+    let (Some((text, lines)), Some(span), Some(position)) =
+        (files.get(path), place.span.clone(), place.position)
     else {
         return Snippet::source("").path(path).line_numbering(false);
     };
-    let line_start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let mut end = span.end.max(span.start).min(text.len());
-    let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let start = span.start.min(text.len());
+    let line_start = lines.line_start(position.line).min(start);
     // Keep long spans (a whole mapping) to their first lines.
-    if let Some((cut, _)) = text[line_start..line_end]
-        .match_indices('\n')
-        .nth(MAX_LINES - 1)
-    {
-        line_end = line_start + cut;
-        end = end.min(line_end);
-    }
-    let source = &text[line_start..line_end];
-    let start = span.start - line_start;
-    let end = (end - line_start).max(start);
+    let last_line = lines
+        .line(span.end.max(start))
+        .min(position.line + MAX_LINES - 1);
+    let line_end = lines.line_end(last_line).max(start);
+    let end = span.end.clamp(start, line_end);
+    let (source, start, end) = if line_end - line_start <= MAX_SOURCE_BYTES {
+        let source = Cow::Borrowed(&text[line_start..line_end]);
+        (source, start - line_start, end - line_start)
+    } else {
+        window(text, line_start..lines.line_end(position.line), start..end)
+    };
     // An empty span (a missing key) still needs a caret.
     let end = if end == start {
         (start + source[start..].chars().next().map_or(0, char::len_utf8)).min(source.len())
@@ -102,6 +115,36 @@ fn snippet<'a>(
         .path(path)
         .fold(false)
         .annotation(kind.span(start..end).label(label))
+}
+
+/// Lines longer than this many bytes are shown around their span only.
+const MAX_SOURCE_BYTES: usize = 512;
+
+/// Bytes of a long line shown before the span, and at most after its start.
+const CONTEXT_BYTES: usize = 60;
+
+/// Part of one long `line` of `text` around `span` (cut to that line and to
+/// [`CONTEXT_BYTES`] after its start), with `…` where the line goes on: the source to
+/// show and the span within it.
+fn window(text: &str, line: Range<usize>, span: Range<usize>) -> (Cow<'_, str>, usize, usize) {
+    let floor = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let from = floor(span.start.saturating_sub(CONTEXT_BYTES).max(line.start));
+    let end = floor(span.end.min(span.start + CONTEXT_BYTES).min(line.end)).max(span.start);
+    let to = floor((end + CONTEXT_BYTES).min(line.end));
+    let before = if from > line.start { "…" } else { "" };
+    let after = if to < line.end { "…" } else { "" };
+    let source = format!("{before}{}{after}", &text[from..to]);
+    let shift = before.len();
+    (
+        Cow::Owned(source),
+        span.start - from + shift,
+        end - from + shift,
+    )
 }
 
 fn summary_line(s: Summary, colored: bool) -> String {

@@ -11,6 +11,7 @@ mod day2_platform;
 mod day2_sdlc;
 mod generated;
 mod git;
+mod hostile_size;
 mod manifests;
 mod orders;
 mod pull_requests;
