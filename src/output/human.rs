@@ -4,7 +4,7 @@ use super::Summary;
 use crate::catalog::SourceFile;
 use crate::diagnostic::{Diagnostic, Place, Severity};
 use crate::source::text::LineIndex;
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -51,17 +51,22 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
+        let mut fixes = Vec::new();
+        let (first, fix) = snippet(&texts, &d.place, AnnotationKind::Primary, "");
+        fixes.extend(fix);
         let mut group = level
             .primary_title(d.message.as_str())
             .id(d.rule.id)
-            .element(snippet(&texts, &d.place, AnnotationKind::Primary, ""));
+            .element(first);
         for related in &d.related {
-            group = group.element(snippet(
+            let (more, fix) = snippet(
                 &texts,
                 &related.place,
                 AnnotationKind::Context,
                 &related.message,
-            ));
+            );
+            fixes.extend(fix);
+            group = group.element(more);
         }
         let mut report = vec![group];
         if let Some(help) = &d.help {
@@ -69,7 +74,7 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
-        let _ = writeln!(out, "{}\n", renderer.render(&report));
+        let _ = writeln!(out, "{}\n", relocate(renderer.render(&report), &fixes));
     }
     out
 }
@@ -77,18 +82,20 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
 /// A snippet of the lines a place spans, or just its file name when it has no span.
 /// Lines are found through the file's line index, and a line too long to show whole
 /// (minified JSON) is shown around the span only: laying out a megabyte line for each
-/// of thousands of findings on it would take hours.
+/// of thousands of findings on it took hours. annotate-snippets counts the column of
+/// its `-->` location in the part it is given, so such a snippet comes with the
+/// [`Relocation`] that puts the real column back.
 fn snippet<'a>(
     files: &HashMap<&str, (&'a str, LineIndex<'a>)>,
     place: &'a Place,
     kind: AnnotationKind,
     label: &'a str,
-) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+) -> (Snippet<'a, Annotation<'a>>, Option<Relocation>) {
     let path = place.file.as_deref().unwrap_or("<unknown>");
     let (Some((text, lines)), Some(span), Some(position)) =
         (files.get(path), place.span.clone(), place.position)
     else {
-        return Snippet::source("").path(path).line_numbering(false);
+        return (Snippet::source("").path(path).line_numbering(false), None);
     };
     let start = span.start.min(text.len());
     let line_start = lines.line_start(position.line).min(start);
@@ -98,11 +105,19 @@ fn snippet<'a>(
         .min(position.line + MAX_LINES - 1);
     let line_end = lines.line_end(last_line).max(start);
     let end = span.end.clamp(start, line_end);
-    let (source, start, end) = if line_end - line_start <= MAX_SOURCE_BYTES {
+    let (source, start, end, relocation) = if line_end - line_start <= MAX_SOURCE_BYTES {
         let source = Cow::Borrowed(&text[line_start..line_end]);
-        (source, start - line_start, end - line_start)
+        (source, start - line_start, end - line_start, None)
     } else {
-        window(text, line_start..lines.line_end(position.line), start..end)
+        let line = line_start..lines.line_end(position.line);
+        let (source, start, end) = window(text, line, start..end);
+        let at = |column: usize| format!("{path}:{}:{column}", position.line);
+        let shown = source[..start].chars().count() + 1;
+        let relocation = Relocation {
+            shown: at(shown),
+            real: at(position.column),
+        };
+        (source, start, end, Some(relocation))
     };
     // An empty span (a missing key) still needs a caret.
     let end = if end == start {
@@ -110,22 +125,45 @@ fn snippet<'a>(
     } else {
         end
     };
-    Snippet::source(source)
+    let snippet = Snippet::source(source)
         .line_start(position.line)
         .path(path)
         .fold(false)
-        .annotation(kind.span(start..end).label(label))
+        .annotation(kind.span(start..end).label(label));
+    (snippet, relocation)
+}
+
+/// The location annotate-snippets writes for a snippet cut from a long line, and the
+/// one it stands for.
+struct Relocation {
+    shown: String,
+    real: String,
+}
+
+/// `rendered` with each relocated location (in the order the snippets come) written
+/// with its real column.
+fn relocate(mut rendered: String, relocations: &[Relocation]) -> String {
+    let mut from = 0;
+    for r in relocations {
+        if let Some(at) = rendered[from..].find(&r.shown).map(|i| from + i) {
+            rendered.replace_range(at..at + r.shown.len(), &r.real);
+            from = at + r.real.len();
+        }
+    }
+    rendered
 }
 
 /// Lines longer than this many bytes are shown around their span only.
 const MAX_SOURCE_BYTES: usize = 512;
 
-/// Bytes of a long line shown before the span, and at most after its start.
-const CONTEXT_BYTES: usize = 60;
+/// Bytes of a long line shown before the span, after it, and at most of the span:
+/// what is shown fits annotate-snippets' width (140), which would cut it again.
+const CONTEXT_BYTES: usize = 30;
+const SPAN_BYTES: usize = 60;
 
 /// Part of one long `line` of `text` around `span` (cut to that line and to
-/// [`CONTEXT_BYTES`] after its start), with `…` where the line goes on: the source to
-/// show and the span within it.
+/// [`SPAN_BYTES`]), with `…` where the line goes on: the source to show and the span
+/// within it.
 fn window(text: &str, line: Range<usize>, span: Range<usize>) -> (Cow<'_, str>, usize, usize) {
     let floor = |mut at: usize| {
         while !text.is_char_boundary(at) {
@@ -134,7 +172,7 @@ fn window(text: &str, line: Range<usize>, span: Range<usize>) -> (Cow<'_, str>, 
         at
     };
     let from = floor(span.start.saturating_sub(CONTEXT_BYTES).max(line.start));
-    let end = floor(span.end.min(span.start + CONTEXT_BYTES).min(line.end)).max(span.start);
+    let end = floor(span.end.min(span.start + SPAN_BYTES).min(line.end)).max(span.start);
     let to = floor((end + CONTEXT_BYTES).min(line.end));
     let before = if from > line.start { "…" } else { "" };
     let after = if to < line.end { "…" } else { "" };

@@ -181,3 +181,39 @@ fn wide_cells_are_cut_in_show() {
         assert!(line.chars().count() <= 2 * CAP + 2, "{line:.300}");
     }
 }
+
+/// Human output shows a long line (minified JSON) around each finding's span, not
+/// whole: laid out in full for each of thousands of findings, it took hours.
+#[test]
+fn human_output_shows_long_lines_around_each_finding() {
+    let n = 2_000;
+    let items: Vec<String> = (0..n).map(|i| format!("\"missing-{i:06}\"")).collect();
+    let json = format!(
+        "{{\"identifier\":\"big\",\"relations\":{{\"resources\":[{}]}}}}\n",
+        items.join(",")
+    );
+    let dir = repo(&[("catalog/Component/big.json", &json)]);
+    let output = portolan().arg("validate").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let human = String::from_utf8(output.stdout).unwrap();
+    for line in human.lines() {
+        assert!(
+            line.chars().count() < 200,
+            "a line {} long: {line:.300}",
+            line.len()
+        );
+    }
+    // Each snippet shows its own item, cut with an ellipsis on both sides, under the
+    // real line and column (46 characters before the list, 17 for each item).
+    let lines: Vec<&str> = human.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.ends_with("big.json:1:17047"))
+        .unwrap_or_else(|| panic!("no location of item 1000:\n{human:.3000}"));
+    let shown = lines[header + 2];
+    assert!(shown.starts_with("1 | …"), "{shown}");
+    assert!(
+        shown.ends_with('…') && shown.contains("\"missing-001000\""),
+        "{shown}"
+    );
+}
