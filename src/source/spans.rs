@@ -48,7 +48,9 @@ pub fn escape_segment(segment: &str) -> String {
 
 /// Documents larger than this are located coarsely (at their start): the span-aware
 /// parse costs far more than the value parse on huge documents (an 8 MB list took
-/// seconds and gigabytes), and no hand-written catalog document is that large.
+/// seconds and gigabytes), and no hand-written catalog document is that large. So is
+/// a document in block style longer than 32,767 lines, whatever its size: the
+/// grammar's scanner counts rows in 16 bits and reports an error past that line.
 pub const MAX_LOCATED_DOCUMENT: usize = 1024 * 1024;
 
 /// The byte range in `text` of what each `(pointer, target)` names in the document
