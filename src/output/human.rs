@@ -100,17 +100,10 @@ fn snippet<'a>(
     let start = span.start.min(text.len());
     let line_start = lines.line_start(position.line).min(start);
     // Keep long spans (a whole mapping) to their first lines.
-    let last_line = lines
-        .line(span.end.max(start))
-        .min(position.line + MAX_LINES - 1);
-    let line_end = lines.line_end(last_line).max(start);
-    let end = span.end.clamp(start, line_end);
-    let (source, start, end, relocation) = if line_end - line_start <= MAX_SOURCE_BYTES {
-        let source = Cow::Borrowed(&text[line_start..line_end]);
-        (source, start - line_start, end - line_start, None)
-    } else {
-        let line = line_start..lines.line_end(position.line);
-        let (source, start, end) = window(text, line, start..end);
+    let first_line_end = lines.line_end(position.line).max(start);
+    let (source, start, end, relocation) = if first_line_end - line_start > MAX_LINE_BYTES {
+        let end = span.end.clamp(start, first_line_end);
+        let (source, start, end) = window(text, line_start..first_line_end, start..end);
         let at = |column: usize| format!("{path}:{}:{column}", position.line);
         let shown = source[..start].chars().count() + 1;
         let relocation = Relocation {
@@ -118,6 +111,22 @@ fn snippet<'a>(
             real: at(position.column),
         };
         (source, start, end, Some(relocation))
+    } else {
+        // Keep long spans (a whole mapping) to their first lines, and to the lines
+        // before one too long to show.
+        let last_line = lines
+            .line(span.end.max(start))
+            .min(position.line + MAX_LINES - 1);
+        let mut line_end = first_line_end;
+        for line in position.line + 1..=last_line {
+            if lines.line_end(line) - lines.line_start(line) > MAX_LINE_BYTES {
+                break;
+            }
+            line_end = lines.line_end(line);
+        }
+        let end = span.end.clamp(start, line_end);
+        let source = Cow::Borrowed(&text[line_start..line_end]);
+        (source, start - line_start, end - line_start, None)
     };
     // An empty span (a missing key) still needs a caret.
     let end = if end == start {
@@ -153,8 +162,9 @@ fn relocate(mut rendered: String, relocations: &[Relocation]) -> String {
     rendered
 }
 
-/// Lines longer than this many bytes are shown around their span only.
-const MAX_SOURCE_BYTES: usize = 512;
+/// A line longer than this many bytes is shown around its span only (the first line
+/// of a span), or not at all (a line after it).
+const MAX_LINE_BYTES: usize = 512;
 
 /// Bytes of a long line shown before the span, after it, and at most of the span:
 /// what is shown fits annotate-snippets' width (140), which would cut it again.
@@ -209,5 +219,56 @@ fn summary_line(s: Summary, colored: bool) -> String {
         format!("{style}{head}{style:#} ({counts})")
     } else {
         format!("{head} ({counts})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::positions;
+    use crate::source::parse::Format;
+
+    /// The snippet of one finding at `offset`..`end` of a file holding `text`.
+    fn rendered(text: &str, offset: usize, end: usize) -> String {
+        let file = SourceFile {
+            path: "catalog/x.yaml".into(),
+            format: Format::Yaml,
+            text: text.into(),
+            documents: vec![0..text.len()],
+        };
+        let mut d = Diagnostic::new(
+            &crate::rules::ENTITY_INVALID,
+            Place::offset(&file.path, offset),
+            "m",
+        );
+        let files = [file];
+        positions::resolve(&files, std::slice::from_mut(&mut d));
+        d.place.span = Some(offset..end);
+        render_findings(&[d], &files, false)
+    }
+
+    #[test]
+    fn a_span_over_lines_stops_before_a_line_too_long_to_show() {
+        let long = "x".repeat(2 * MAX_LINE_BYTES);
+        let text = format!("a:\n  b: 1\n  c: {long}\n  d: 2\n");
+        let out = rendered(&text, 0, text.len() - 1);
+        assert!(out.contains("1 | / a:\n2 | |   b: 1\n"), "{out}");
+        assert!(!out.contains("xxx") && !out.contains("d: 2"), "{out}");
+    }
+
+    #[test]
+    fn a_long_first_line_is_shown_around_the_span_under_its_real_column() {
+        let text = format!("a: [{}target, more]\n", "y, ".repeat(400));
+        let at = text.find("target").unwrap_or_default();
+        let out = rendered(&text, at, at + "target".len());
+        assert!(
+            out.contains(&format!("--> catalog/x.yaml:1:{}", at + 1)),
+            "{out}"
+        );
+        assert!(
+            out.contains("1 | …y, y, ") && out.contains("y, target, more]\n"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() < 120), "{out}");
     }
 }
