@@ -234,7 +234,7 @@ mod tests {
             path: "catalog/x.yaml".into(),
             format: Format::Yaml,
             text: text.into(),
-            documents: vec![0..text.len()],
+            documents: std::iter::once(0..text.len()).collect(),
         };
         let mut d = Diagnostic::new(
             &crate::rules::ENTITY_INVALID,
