@@ -7,6 +7,7 @@ use crate::catalog::diff::{diff, CatalogDiff, EntityRef};
 use crate::catalog::{self, loader_error_message, Catalog, LoadOptions};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::git::Repo;
+use crate::output::table::{clip, pad, Keep};
 use crate::output::Printer;
 use crate::source::{Source, Worktree};
 use serde_json::{json, Value};
@@ -90,7 +91,9 @@ fn human(changes: &CatalogDiff, from: &str, to: &str, colored: bool) -> String {
                  entity: &EntityRef,
                  file: &str| {
         let name = format!("{}/{}", entity.blueprint, entity.identifier);
-        let _ = writeln!(out, "  {} {name:<40} {file}", paint(color, mark));
+        let name = pad(&clip(&name, Keep::Start), 40);
+        let file = clip(file, Keep::End);
+        let _ = writeln!(out, "  {} {name} {file}", paint(color, mark));
     };
     for e in &changes.added {
         entry(&mut out, "+", anstyle::AnsiColor::Green, &e.entity, &e.file);
@@ -110,9 +113,9 @@ fn human(changes: &CatalogDiff, from: &str, to: &str, colored: bool) -> String {
             let _ = writeln!(
                 out,
                 "      {}: {} → {}",
-                c.field,
-                show(&c.before),
-                show(&c.after)
+                clip(&c.field, Keep::Start),
+                clip(&show(&c.before), Keep::Start),
+                clip(&show(&c.after), Keep::Start)
             );
         }
     }

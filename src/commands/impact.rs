@@ -6,6 +6,7 @@ use super::list::{load, serialize};
 use super::{CommandError, Outcome};
 use crate::catalog::derived::Graph;
 use crate::cli::{DiffFormat, ImpactArgs};
+use crate::output::table::{clip, Keep};
 use crate::output::Printer;
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
@@ -98,18 +99,21 @@ pub fn run(args: ImpactArgs, printer: &Printer) -> Result<Outcome, CommandError>
         }
         DiffFormat::Human => {
             if dependents.is_empty() {
-                format!("nothing depends on {root_ref}\n")
+                format!("nothing depends on {}\n", clip(&root_ref, Keep::Start))
             } else {
                 let n = dependents.len();
                 let s = if n == 1 { "y" } else { "ies" };
-                let mut out = format!("{n} entit{s} depend on {root_ref}:\n");
+                let root = clip(&root_ref, Keep::Start);
+                let mut out = format!("{n} entit{s} depend on {root}:\n");
                 for (_, _, i) in &dependents {
                     let hops = path(*i);
                     let mut line = String::new();
                     for (from, relation, _) in &hops {
+                        let (from, relation) =
+                            (clip(from, Keep::Start), clip(relation, Keep::Start));
                         line.push_str(&format!("{from} --{relation}--> "));
                     }
-                    line.push_str(&root_ref);
+                    line.push_str(&root);
                     out.push_str(&format!("  {line}\n"));
                 }
                 out

@@ -10,6 +10,7 @@ use crate::catalog::derived::{self, Derived, Deriver, Graph, Located};
 use crate::catalog::{self, Blueprints, Catalog, LoadOptions, Sieve};
 use crate::cli::{ListArgs, ListFormat};
 use crate::diagnostic::{self, Severity};
+use crate::output::table::{Keep, Table};
 use crate::output::Printer;
 use crate::source::Worktree;
 use rayon::prelude::*;
@@ -273,7 +274,8 @@ pub fn serialize(value: &Value, yaml: bool) -> String {
     text
 }
 
-/// Aligned columns: ENTITY, TITLE, TEAM, FILE (with its line).
+/// Aligned columns: ENTITY, TITLE, TEAM, FILE (with its line), each capped in width
+/// (a path keeps its end).
 fn table(catalog: &Catalog, rows: &[Row], colored: bool) -> String {
     let text = |v: &Value| match v {
         Value::Null => String::new(),
@@ -285,63 +287,32 @@ fn table(catalog: &Catalog, rows: &[Row], colored: bool) -> String {
             .join(","),
         other => other.to_string(),
     };
-    let cells: Vec<[String; 4]> = rows
-        .iter()
-        .map(|r| {
-            let entity = &catalog.entities[r.index];
-            let field = |key: &str| {
-                entity
-                    .value
-                    .as_ref()
-                    .and_then(|v| v.get(key))
-                    .map(text)
-                    .unwrap_or_default()
-            };
-            let line = derived::line_of(catalog, entity).map(|l| format!(":{l}"));
-            [
-                derived::reference(catalog, entity),
-                field("title"),
-                field("team"),
-                format!("{}{}", catalog.file_of(entity), line.unwrap_or_default()),
-            ]
-        })
-        .collect();
-    let headers = ["ENTITY", "TITLE", "TEAM", "FILE"];
-    let mut widths = headers.map(|h| h.chars().count());
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
+    let cells = rows.iter().map(|r| {
+        let entity = &catalog.entities[r.index];
+        let field = |key: &str| {
+            entity
+                .value
+                .as_ref()
+                .and_then(|v| v.get(key))
+                .map(text)
+                .unwrap_or_default()
+        };
+        let line = derived::line_of(catalog, entity).map(|l| format!(":{l}"));
+        [
+            derived::reference(catalog, entity),
+            field("title"),
+            field("team"),
+            format!("{}{}", catalog.file_of(entity), line.unwrap_or_default()),
+        ]
+    });
+    let mut table = Table::new(&[
+        ("ENTITY", Keep::Start),
+        ("TITLE", Keep::Start),
+        ("TEAM", Keep::Start),
+        ("FILE", Keep::End),
+    ]);
+    for row in cells {
+        table.row(row);
     }
-    let (bold, reset) = if colored {
-        let style = anstyle::Style::new().bold();
-        (style.render().to_string(), style.render_reset().to_string())
-    } else {
-        (String::new(), String::new())
-    };
-    let mut out = String::new();
-    let line = |cells: &[String], out: &mut String| {
-        let mut l = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                l.push_str(cell);
-            } else {
-                let pad = widths[i] - cell.chars().count() + 2;
-                l.push_str(cell);
-                l.push_str(&" ".repeat(pad));
-            }
-        }
-        out.push_str(l.trim_end());
-        out.push('\n');
-    };
-    out.push_str(&bold);
-    line(&headers.map(str::to_owned), &mut out);
-    // The reset goes before the newline's successor line, not inside padding.
-    if colored {
-        out.insert_str(out.len() - 1, &reset);
-    }
-    for row in &cells {
-        line(row, &mut out);
-    }
-    out
+    table.render(colored)
 }

@@ -5,6 +5,7 @@ use super::list::{load, serialize};
 use super::{CommandError, Outcome};
 use crate::catalog::derived::{self, Deriver, Graph};
 use crate::cli::{ShowArgs, ShowFormat};
+use crate::output::table::{clip, Keep};
 use crate::output::Printer;
 use serde_json::{json, Value};
 
@@ -84,6 +85,11 @@ fn inline(value: &Value) -> String {
     }
 }
 
+/// A value as a cell of human output: on one line, capped in width.
+fn cell(value: &Value) -> String {
+    clip(&inline(value), Keep::Start).into_owned()
+}
+
 fn human(report: &Value, colored: bool) -> String {
     let (bold, dim, reset) = if colored {
         let b = anstyle::Style::new().bold();
@@ -102,15 +108,15 @@ fn human(report: &Value, colored: bool) -> String {
         inline(&entity["blueprint"]),
         inline(&entity["identifier"])
     );
-    let mut out = format!("{bold}{reference}{reset}");
+    let mut out = format!("{bold}{}{reset}", clip(&reference, Keep::Start));
     if let Some(title) = entity["title"].as_str() {
-        out.push_str(&format!("  {title}"));
+        out.push_str(&format!("  {}", clip(title, Keep::Start)));
     }
     out.push('\n');
+    let file = format!("{}:{}", inline(&entity["file"]), inline(&entity["line"]));
     out.push_str(&format!(
-        "  {dim}defined at{reset} {}:{}\n",
-        inline(&entity["file"]),
-        inline(&entity["line"])
+        "  {dim}defined at{reset} {}\n",
+        clip(&file, Keep::End)
     ));
     for key in ["icon", "team"] {
         if let Some(v) = entity.get(key) {
@@ -118,7 +124,7 @@ fn human(report: &Value, colored: bool) -> String {
                 Value::Array(items) => items.iter().map(inline).collect::<Vec<_>>().join(", "),
                 other => inline(other),
             };
-            out.push_str(&format!("  {dim}{key}{reset} {v}\n"));
+            out.push_str(&format!("  {dim}{key}{reset} {}\n", clip(&v, Keep::Start)));
         }
     }
     let derived = report["derived"].as_object();
@@ -131,25 +137,26 @@ fn human(report: &Value, colored: bool) -> String {
     if !own.is_empty() {
         out.push_str(&format!("\n{bold}properties{reset}\n"));
         for (k, v) in own {
-            out.push_str(&format!("  {k}: {}\n", inline(v)));
+            out.push_str(&format!("  {}: {}\n", clip(k, Keep::Start), cell(v)));
         }
     }
     if !computed.is_empty() {
         out.push_str(&format!("\n{bold}derived{reset}\n"));
-        for (k, v) in computed {
+        for (key, v) in computed {
+            let k = clip(key, Keep::Start);
             let kind = derived
-                .and_then(|d| d.get(k))
-                .map(inline)
+                .and_then(|d| d.get(key))
+                .map(cell)
                 .unwrap_or_default();
             let problem = problems
                 .iter()
-                .find(|p| p["property"].as_str() == Some(k.as_str()));
+                .find(|p| p["property"].as_str() == Some(key.as_str()));
             match problem {
                 Some(p) => out.push_str(&format!(
                     "  {k} {dim}({kind}){reset}: not computed: {}\n",
                     inline(&p["message"])
                 )),
-                None => out.push_str(&format!("  {k} {dim}({kind}){reset}: {}\n", inline(v))),
+                None => out.push_str(&format!("  {k} {dim}({kind}){reset}: {}\n", cell(v))),
             }
         }
     }
@@ -164,15 +171,13 @@ fn human(report: &Value, colored: bool) -> String {
                 Some(b) => format!("{b}/{}", inline(&o["identifier"])),
                 None => inline(&o["identifier"]),
             };
+            let target = clip(&target, Keep::Start);
             let missing = if o["exists"] == json!(true) {
                 ""
             } else {
                 " (missing)"
             };
-            out.push_str(&format!(
-                "  {} → {target}{missing}\n",
-                inline(&o["relation"])
-            ));
+            out.push_str(&format!("  {} → {target}{missing}\n", cell(&o["relation"])));
         }
     }
     let incoming = report["relations"]["in"]
@@ -182,11 +187,11 @@ fn human(report: &Value, colored: bool) -> String {
     if !incoming.is_empty() {
         out.push_str(&format!("\n{bold}relations in{reset}\n"));
         for n in &incoming {
+            let source = format!("{}/{}", inline(&n["blueprint"]), inline(&n["identifier"]));
             out.push_str(&format!(
-                "  {}/{} {dim}via{reset} {}\n",
-                inline(&n["blueprint"]),
-                inline(&n["identifier"]),
-                inline(&n["relation"])
+                "  {} {dim}via{reset} {}\n",
+                clip(&source, Keep::Start),
+                cell(&n["relation"])
             ));
         }
     }

@@ -4,6 +4,7 @@
 use super::{platform_root, CommandError, Outcome};
 use crate::cli::{DiffFormat, TemplatesArgs};
 use crate::config;
+use crate::output::table::{clip, Keep};
 use crate::output::Printer;
 use crate::source::Worktree;
 use crate::template::{self, Origin, Template};
@@ -100,9 +101,9 @@ fn human(templates: &[Template]) -> String {
         };
         out.push_str(&format!(
             "{}  ({}, {}, v{})\n  {}\n",
-            t.spec.name,
+            clip(&t.spec.name, Keep::Start),
             t.spec.operation.as_str(),
-            origin(t),
+            clip(&origin(t), Keep::End),
             t.spec.version,
             t.spec.title.as_deref().unwrap_or(""),
         ));
@@ -141,7 +142,10 @@ fn human(templates: &[Template]) -> String {
                 notes.push("required".to_owned());
             }
             if let Some(default) = p.get("default") {
-                notes.push(format!("default {default}"));
+                notes.push(format!(
+                    "default {}",
+                    clip(&default.to_string(), Keep::Start)
+                ));
             }
             if p.get("writeOnly").and_then(Value::as_bool) == Some(true) {
                 notes.push("secret".into());
@@ -151,6 +155,7 @@ fn human(templates: &[Template]) -> String {
                 .or_else(|| p.get("title"))
                 .and_then(Value::as_str)
                 .unwrap_or("");
+            let (name, kind) = (clip(name, Keep::Start), clip(&kind, Keep::Start));
             out.push_str(&format!(
                 "    --set {name}=<{kind}>{}  {about}\n",
                 if notes.is_empty() {

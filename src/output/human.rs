@@ -3,9 +3,12 @@
 use super::Summary;
 use crate::catalog::SourceFile;
 use crate::diagnostic::{Diagnostic, Place, Severity};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use crate::source::text::LineIndex;
+use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Renderer, Snippet};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::ops::Range;
 
 /// How many lines of a multi-line span are shown.
 const MAX_LINES: usize = 4;
@@ -29,10 +32,19 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
     } else {
         Renderer::plain()
     };
-    let texts: HashMap<&str, &str> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.text.as_str()))
-        .collect();
+    let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    // Line indexes only of the files findings are in.
+    let mut texts: HashMap<&str, (&str, LineIndex)> = HashMap::new();
+    for d in diagnostics {
+        for place in std::iter::once(&d.place).chain(d.related.iter().map(|r| &r.place)) {
+            let Some(file) = place.file.as_deref().and_then(|p| by_path.get(p)) else {
+                continue;
+            };
+            texts
+                .entry(file.path.as_str())
+                .or_insert_with(|| (file.text.as_str(), LineIndex::new(&file.text)));
+        }
+    }
     let mut out = String::new();
     for d in diagnostics {
         let level = match d.severity {
@@ -40,17 +52,22 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
+        let mut fixes = Vec::new();
+        let (first, fix) = snippet(&texts, &d.place, AnnotationKind::Primary, "");
+        fixes.extend(fix);
         let mut group = level
             .primary_title(d.message.as_str())
             .id(d.rule.id)
-            .element(snippet(&texts, &d.place, AnnotationKind::Primary, ""));
+            .element(first);
         for related in &d.related {
-            group = group.element(snippet(
+            let (more, fix) = snippet(
                 &texts,
                 &related.place,
                 AnnotationKind::Context,
                 &related.message,
-            ));
+            );
+            fixes.extend(fix);
+            group = group.element(more);
         }
         let mut report = vec![group];
         if let Some(help) = &d.help {
@@ -58,51 +75,125 @@ pub fn render_findings(diagnostics: &[Diagnostic], files: &[SourceFile], colored
                 Level::HELP.secondary_title(help.as_str()),
             ));
         }
-        let _ = writeln!(out, "{}\n", renderer.render(&report));
+        let _ = writeln!(out, "{}\n", relocate(renderer.render(&report), &fixes));
     }
     out
 }
 
 /// A snippet of the lines a place spans, or just its file name when it has no span.
+/// Lines are found through the file's line index, and a line too long to show whole
+/// (minified JSON) is shown around the span only: laying out a megabyte line for each
+/// of thousands of findings on it took hours. annotate-snippets counts the column of
+/// its `-->` location in the part it is given, so such a snippet comes with the
+/// [`Relocation`] that puts the real column back.
 fn snippet<'a>(
-    texts: &HashMap<&str, &'a str>,
+    files: &HashMap<&str, (&'a str, LineIndex<'a>)>,
     place: &'a Place,
     kind: AnnotationKind,
     label: &'a str,
-) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+) -> (Snippet<'a, Annotation<'a>>, Option<Relocation>) {
     let path = place.file.as_deref().unwrap_or("<unknown>");
-    let (Some(text), Some(span), Some(position)) =
-        (texts.get(path), place.span.clone(), place.position)
+    let (Some((text, lines)), Some(span), Some(position)) =
+        (files.get(path), place.span.clone(), place.position)
     else {
-        return Snippet::source("").path(path).line_numbering(false);
+        return (Snippet::source("").path(path).line_numbering(false), None);
     };
-    let line_start = text[..span.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let mut end = span.end.max(span.start).min(text.len());
-    let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let start = span.start.min(text.len());
+    let line_start = lines.line_start(position.line).min(start);
     // Keep long spans (a whole mapping) to their first lines.
-    if let Some((cut, _)) = text[line_start..line_end]
-        .match_indices('\n')
-        .nth(MAX_LINES - 1)
-    {
-        line_end = line_start + cut;
-        end = end.min(line_end);
-    }
-    let source = &text[line_start..line_end];
-    let start = span.start - line_start;
-    let end = (end - line_start).max(start);
+    let first_line_end = lines.line_end(position.line).max(start);
+    let (source, start, end, relocation) = if first_line_end - line_start > MAX_LINE_BYTES {
+        let end = span.end.clamp(start, first_line_end);
+        let (source, start, end) = window(text, line_start..first_line_end, start..end);
+        let at = |column: usize| format!("{path}:{}:{column}", position.line);
+        let shown = source[..start].chars().count() + 1;
+        let relocation = Relocation {
+            shown: at(shown),
+            real: at(position.column),
+        };
+        (source, start, end, Some(relocation))
+    } else {
+        // Keep long spans (a whole mapping) to their first lines, and to the lines
+        // before one too long to show.
+        let last_line = lines
+            .line(span.end.max(start))
+            .min(position.line + MAX_LINES - 1);
+        let mut line_end = first_line_end;
+        for line in position.line + 1..=last_line {
+            if lines.line_end(line) - lines.line_start(line) > MAX_LINE_BYTES {
+                break;
+            }
+            line_end = lines.line_end(line);
+        }
+        let end = span.end.clamp(start, line_end);
+        let source = Cow::Borrowed(&text[line_start..line_end]);
+        (source, start - line_start, end - line_start, None)
+    };
     // An empty span (a missing key) still needs a caret.
     let end = if end == start {
         (start + source[start..].chars().next().map_or(0, char::len_utf8)).min(source.len())
     } else {
         end
     };
-    Snippet::source(source)
+    let snippet = Snippet::source(source)
         .line_start(position.line)
         .path(path)
         .fold(false)
-        .annotation(kind.span(start..end).label(label))
+        .annotation(kind.span(start..end).label(label));
+    (snippet, relocation)
+}
+
+/// The location annotate-snippets writes for a snippet cut from a long line, and the
+/// one it stands for.
+struct Relocation {
+    shown: String,
+    real: String,
+}
+
+/// `rendered` with each relocated location (in the order the snippets come) written
+/// with its real column.
+fn relocate(mut rendered: String, relocations: &[Relocation]) -> String {
+    let mut from = 0;
+    for r in relocations {
+        if let Some(at) = rendered[from..].find(&r.shown).map(|i| from + i) {
+            rendered.replace_range(at..at + r.shown.len(), &r.real);
+            from = at + r.real.len();
+        }
+    }
+    rendered
+}
+
+/// A line longer than this many bytes is shown around its span only (the first line
+/// of a span), or not at all (a line after it).
+const MAX_LINE_BYTES: usize = 512;
+
+/// Bytes of a long line shown before the span, after it, and at most of the span:
+/// what is shown fits annotate-snippets' width (140), which would cut it again.
+const CONTEXT_BYTES: usize = 30;
+const SPAN_BYTES: usize = 60;
+
+/// Part of one long `line` of `text` around `span` (cut to that line and to
+/// [`SPAN_BYTES`]), with `…` where the line goes on: the source to show and the span
+/// within it.
+fn window(text: &str, line: Range<usize>, span: Range<usize>) -> (Cow<'_, str>, usize, usize) {
+    let floor = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let from = floor(span.start.saturating_sub(CONTEXT_BYTES).max(line.start));
+    let end = floor(span.end.min(span.start + SPAN_BYTES).min(line.end)).max(span.start);
+    let to = floor((end + CONTEXT_BYTES).min(line.end));
+    let before = if from > line.start { "…" } else { "" };
+    let after = if to < line.end { "…" } else { "" };
+    let source = format!("{before}{}{after}", &text[from..to]);
+    let shift = before.len();
+    (
+        Cow::Owned(source),
+        span.start - from + shift,
+        end - from + shift,
+    )
 }
 
 fn summary_line(s: Summary, colored: bool) -> String {
@@ -129,5 +220,56 @@ fn summary_line(s: Summary, colored: bool) -> String {
         format!("{style}{head}{style:#} ({counts})")
     } else {
         format!("{head} ({counts})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::positions;
+    use crate::source::parse::Format;
+
+    /// The snippet of one finding at `offset`..`end` of a file holding `text`.
+    fn rendered(text: &str, offset: usize, end: usize) -> String {
+        let file = SourceFile {
+            path: "catalog/x.yaml".into(),
+            format: Format::Yaml,
+            text: text.into(),
+            documents: std::iter::once(0..text.len()).collect(),
+        };
+        let mut d = Diagnostic::new(
+            &crate::rules::ENTITY_INVALID,
+            Place::offset(&file.path, offset),
+            "m",
+        );
+        let files = [file];
+        positions::resolve(&files, std::slice::from_mut(&mut d));
+        d.place.span = Some(offset..end);
+        render_findings(&[d], &files, false)
+    }
+
+    #[test]
+    fn a_span_over_lines_stops_before_a_line_too_long_to_show() {
+        let long = "x".repeat(2 * MAX_LINE_BYTES);
+        let text = format!("a:\n  b: 1\n  c: {long}\n  d: 2\n");
+        let out = rendered(&text, 0, text.len() - 1);
+        assert!(out.contains("1 | / a:\n2 | |   b: 1\n"), "{out}");
+        assert!(!out.contains("xxx") && !out.contains("d: 2"), "{out}");
+    }
+
+    #[test]
+    fn a_long_first_line_is_shown_around_the_span_under_its_real_column() {
+        let text = format!("a: [{}target, more]\n", "y, ".repeat(400));
+        let at = text.find("target").unwrap_or_default();
+        let out = rendered(&text, at, at + "target".len());
+        assert!(
+            out.contains(&format!("--> catalog/x.yaml:1:{}", at + 1)),
+            "{out}"
+        );
+        assert!(
+            out.contains("1 | …y, y, ") && out.contains("y, target, more]\n"),
+            "{out}"
+        );
+        assert!(out.lines().all(|l| l.chars().count() < 120), "{out}");
     }
 }

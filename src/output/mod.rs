@@ -11,6 +11,7 @@ pub mod json;
 pub mod progress;
 pub mod prompt;
 pub mod sarif;
+pub mod table;
 
 use crate::cli::ColorChoice;
 use std::io::{self, Write};

@@ -5,6 +5,8 @@
 
 mod git_snapshot;
 pub mod parse;
+#[cfg(test)]
+pub(crate) mod reference_spans;
 mod simple_yaml;
 pub mod spans;
 pub mod strict;

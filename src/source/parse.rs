@@ -3,7 +3,7 @@
 //! A file becomes a list of documents, each a `serde_json::Value` with the byte range
 //! it came from, plus the parse errors of the documents that failed. YAML streams are
 //! split at their document markers before parsing, so one broken document does not
-//! hide its neighbours and positions can later be found per document (yamlpath reads
+//! hide its neighbours and positions can later be found per document (the locator reads
 //! only the first document of a stream). Errors carry a byte offset and, where the
 //! cause is a classic one (typographic quotes, tabs, repeated keys), a hint that names
 //! the fix.

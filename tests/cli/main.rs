@@ -15,6 +15,7 @@ mod day2_platform;
 mod day2_sdlc;
 mod generated;
 mod git;
+mod hostile_size;
 mod hostile_templates;
 mod manifests;
 mod orders;
