@@ -68,7 +68,13 @@ impl Repo {
         let prefix = absolute_root
             .strip_prefix(&absolute_top)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
+            .map_err(|_| {
+                GitError::Other(format!(
+                    "`{}` is not inside the working tree of its Git repository ({})",
+                    root.display(),
+                    top.display()
+                ))
+            })?;
         let index_file = index_from_env(repo.path());
         Ok(Repo {
             git_dir: repo.path().to_path_buf(),
@@ -184,7 +190,8 @@ impl Repo {
                 Err(e) if e.code() == git2::ErrorCode::NotFound => continue,
                 Err(e) => return Err(e.into()),
             };
-            if !(status.is_empty() || status == git2::Status::CURRENT || status.is_ignored()) {
+            // An ignored file holds work Git keeps nowhere else: as dirty as any.
+            if !(status.is_empty() || status == git2::Status::CURRENT) {
                 dirty.push((*path).to_owned());
             }
         }
@@ -493,6 +500,8 @@ impl Snapshot {
         };
         self.others
             .iter()
+            // Hidden ones are not listed by the working tree either.
+            .filter(|(path, _)| !path.split('/').any(|part| part.starts_with('.')))
             .filter(|(path, _)| {
                 listed.iter().any(|dir| {
                     dir.is_empty()
@@ -509,16 +518,19 @@ impl Snapshot {
             .collect()
     }
 
-    /// The first link on the way to `path` (itself included).
-    pub fn link_on_path(&self, path: &str) -> Option<String> {
+    /// The first link or submodule on the way to `path` (itself included).
+    pub fn passed_on_path(&self, path: &str) -> Option<crate::source::PassedOver> {
         let mut prefix = String::new();
         for part in path.split('/') {
             if !prefix.is_empty() {
                 prefix.push('/');
             }
             prefix.push_str(part);
-            if self.others.get(&prefix) == Some(&crate::source::PassedKind::Link) {
-                return Some(prefix);
+            if let Some(kind) = self.others.get(&prefix) {
+                return Some(crate::source::PassedOver {
+                    path: prefix,
+                    kind: *kind,
+                });
             }
         }
         None

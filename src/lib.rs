@@ -23,6 +23,7 @@ pub mod jq;
 pub mod manifests;
 pub mod output;
 pub mod rules;
+pub mod safe_fs;
 pub mod schema;
 pub mod source;
 pub mod state;

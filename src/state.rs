@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -202,7 +202,7 @@ impl OwnEdits {
                 .insert(key, content.map(content_hash).unwrap_or_default());
         }
         let text = serde_json::to_vec_pretty(&self.written).map_err(io::Error::other)?;
-        write_atomically(&self.path, &text)
+        crate::safe_fs::write_atomically(&self.path, &text, None)
     }
 }
 
@@ -212,27 +212,6 @@ pub fn content_hash(bytes: &[u8]) -> String {
     git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
         .map(|oid| oid.to_string())
         .unwrap_or_default()
-}
-
-/// Write a file's whole content through a temporary file beside it, flushed, and a
-/// rename: a reader sees the old file or the new one, never a part.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    let temp = path.with_file_name(format!(
-        ".{}.portolan-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let mut file = File::create(&temp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
 }
 
 /// The lock of writing commands; released when dropped (or when the process ends).

@@ -20,7 +20,8 @@
 
 use super::{ChangeKind, FileChange};
 use crate::faults;
-use crate::state::{content_hash as hash, write_atomically, State};
+use crate::safe_fs::{self, write_atomically};
+use crate::state::{content_hash as hash, State};
 use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 use std::path::Path;
@@ -56,6 +57,9 @@ struct Entry {
     backup: Option<String>,
     /// The hash of what the change writes (`None`: the change deletes the file).
     new: Option<String>,
+    /// The permissions (Unix mode bits) of the file that was there, to restore them.
+    #[serde(default)]
+    mode: Option<u32>,
 }
 
 /// Why applying failed, and what that left.
@@ -106,11 +110,13 @@ pub fn apply(state: &State, changes: &[FileChange]) -> Result<(), ApplyError> {
     for change in changes {
         let path = state.from_base(&change.path);
         let temp = change.new.as_ref().map(|_| temp_name(&path));
+        let mode = safe_fs::mode_of(&base.join(&path));
         journal.entries.push(Entry {
             path,
             temp,
             backup: None,
             new: change.new.as_deref().map(hash),
+            mode,
         });
     }
     state
@@ -150,6 +156,7 @@ pub fn apply(state: &State, changes: &[FileChange]) -> Result<(), ApplyError> {
         }
     }
     prune_emptied(&base, &journal);
+    sync_parents(&base, &journal);
     remove_journal(state);
     Ok(())
 }
@@ -182,12 +189,21 @@ pub fn recover(state: &State) -> io::Result<Option<Recovered>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| {
+    let unreadable = |why: String| {
         io::Error::other(format!(
-            "{} cannot be read ({e}); move it away once you have checked the files it names",
+            "{} cannot be read ({why}); move it away once you have checked the files it names",
             path.display()
         ))
-    })?;
+    };
+    let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    // The journal names only paths of this tree: never one outside it or in `.git`.
+    for entry in &journal.entries {
+        for path in std::iter::once(&entry.path).chain(&entry.temp) {
+            if super::safe_path(path).ok().as_deref() != Some(path.as_str()) {
+                return Err(unreadable(format!("it names `{path}`")));
+            }
+        }
+    }
     let undone = undo(state, &journal);
     remove_journal(state);
     Ok(Some(Recovered {
@@ -236,7 +252,7 @@ fn undo(state: &State, journal: &Journal) -> Undone {
             continue;
         }
         let restored = match &old {
-            Some(bytes) => write_atomically(&destination, bytes),
+            Some(bytes) => write_atomically(&destination, bytes, entry.mode),
             None => std::fs::remove_file(&destination),
         };
         match restored {
@@ -265,13 +281,11 @@ fn stage(base: &Path, journal: &Journal, changes: &[FileChange]) -> io::Result<(
         };
         staged += 1;
         faults::point("stage", staged)?;
-        let temp = base.join(temp);
-        let mut file = std::fs::File::create(&temp)?;
+        // A new file, never one planted under the temporary name (a link).
+        let mut file = safe_fs::create_new(&base.join(temp))?;
         file.write_all(content)?;
+        safe_fs::set_mode(&file, entry.mode)?;
         file.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(base.join(&entry.path)) {
-            std::fs::set_permissions(&temp, meta.permissions())?;
-        }
     }
     Ok(())
 }
@@ -350,10 +364,11 @@ fn prune_emptied(base: &Path, journal: &Journal) {
     }
 }
 
-/// The temporary file beside `path`: hidden, and named for this process.
+/// The temporary file beside `path`: hidden, named for this process, with a random
+/// part (see [`safe_fs`]).
 fn temp_name(path: &str) -> String {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let temp = format!(".{name}.portolan-{}", std::process::id());
+    let temp = safe_fs::temp_name_beside(name);
     if dir.is_empty() {
         temp
     } else {
@@ -365,7 +380,7 @@ fn temp_name(path: &str) -> String {
 fn write_journal(state: &State, journal: &Journal) -> io::Result<()> {
     let path = state.dir().join(JOURNAL);
     let text = serde_json::to_vec_pretty(journal).map_err(io::Error::other)?;
-    write_atomically(&path, &text)?;
+    write_atomically(&path, &text, None)?;
     sync_dir(state.dir());
     Ok(())
 }
@@ -377,9 +392,23 @@ fn remove_journal(state: &State) {
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
+    let mut file = safe_fs::create_new(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Make the renames durable: flush every folder a file was renamed into or removed from.
+fn sync_parents(base: &Path, journal: &Journal) {
+    let mut dirs: Vec<&Path> = journal
+        .entries
+        .iter()
+        .filter_map(|e| Path::new(&e.path).parent())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in dirs {
+        sync_dir(&base.join(dir));
+    }
 }
 
 /// Make a rename in `dir` durable (a no-op where folders cannot be opened).
@@ -512,6 +541,7 @@ mod tests {
                 temp: c.new.as_ref().map(|_| temp_name(&c.path)),
                 backup,
                 new: c.new.as_deref().map(hash),
+                mode: None,
             });
         }
         write_journal(&state, &journal).unwrap();

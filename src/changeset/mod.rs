@@ -126,15 +126,8 @@ impl Changeset {
         let mut planned = Vec::new();
         let mut refused = Vec::new();
         for (path, change) in &self.changes {
-            if let Some(link) = base.link_on_path(path) {
-                return Err(ChangeError::new(
-                    if link == *path {
-                        format!("`{path}` is a symbolic link")
-                    } else {
-                        format!("`{path}` goes through the symbolic link `{link}`")
-                    },
-                    "portolan does not write through symbolic links; replace the link with a folder or file; nothing was written",
-                ));
+            if let Some(passed) = base.passed_on_path(path) {
+                return Err(passed_error(path, &passed));
             }
             let old = if base.exists(path) {
                 Some(base.read(path).map_err(|e| {
@@ -248,13 +241,18 @@ impl Changeset {
                     format!("{dir}/{n}")
                 }
             };
-            let existing = base.names_in(dir);
+            // Names already side by side are not this plan's doing; a file the plan
+            // deletes no longer collides (a rename by case).
+            let existing: Vec<String> = base
+                .names_in(dir)
+                .into_iter()
+                .filter(|name| self.changes.get(&full(name)) != Some(&Change::Delete))
+                .collect();
             let mut seen: HashMap<String, &str> = HashMap::new();
-            for name in names
-                .iter()
-                .copied()
-                .chain(existing.iter().map(String::as_str))
-            {
+            for name in names.iter().copied() {
+                if self.changes.get(&full(name)) == Some(&Change::Delete) {
+                    continue;
+                }
                 match seen.get(&name.to_lowercase()) {
                     Some(other) if *other != name => {
                         return Err(case_error(&full(other), &full(name)))
@@ -265,8 +263,35 @@ impl Changeset {
                     }
                 }
             }
+            for name in &existing {
+                if let Some(planned) = seen.get(&name.to_lowercase()) {
+                    if *planned != name {
+                        return Err(case_error(&full(planned), &full(name)));
+                    }
+                }
+            }
         }
         Ok(())
+    }
+}
+
+/// A write or delete through a link or into a submodule, refused.
+pub fn passed_error(path: &str, passed: &crate::source::PassedOver) -> ChangeError {
+    use crate::source::PassedKind;
+    let at = &passed.path;
+    match passed.kind {
+        PassedKind::Link => ChangeError::new(
+            if at == path {
+                format!("`{path}` is a symbolic link")
+            } else {
+                format!("`{path}` goes through the symbolic link `{at}`")
+            },
+            "portolan does not write through symbolic links; replace the link with a folder or file; nothing was written",
+        ),
+        PassedKind::Submodule => ChangeError::new(
+            format!("`{path}` is inside `{at}`, a Git submodule or a repository of its own"),
+            "portolan changes only this repository's files: make the change in that repository; nothing was written",
+        ),
     }
 }
 
@@ -435,8 +460,8 @@ impl Source for Overlay<'_> {
         self.base.passed_over()
     }
 
-    fn link_on_path(&self, path: &str) -> Option<String> {
-        self.base.link_on_path(path)
+    fn passed_on_path(&self, path: &str) -> Option<crate::source::PassedOver> {
+        self.base.passed_on_path(path)
     }
 }
 

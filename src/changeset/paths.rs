@@ -16,14 +16,17 @@ use super::ChangeError;
 /// repository, not in any `.git`. Returned normalized (`./a//b` → `a/b`).
 pub fn safe_path(raw: &str) -> Result<String, ChangeError> {
     let hint = "a template writes only inside the repository: use a relative path without `..`";
-    if let Some(c) = raw.chars().find(|c| c.is_control() || *c == '\\') {
+    if let Some(c) = raw
+        .chars()
+        .find(|c| c.is_control() || is_invisible(*c) || *c == '\\')
+    {
         return Err(ChangeError::new(
             format!("`{}` is not a usable path", raw.escape_debug()),
             if c == '\\' {
                 "use `/` to separate folders".to_owned()
             } else {
                 format!(
-                    "it holds the control character {}; paths have printable characters only",
+                    "it holds the control or invisible character {}; paths have printable characters only",
                     c.escape_unicode()
                 )
             },
@@ -59,6 +62,23 @@ pub fn safe_path(raw: &str) -> Result<String, ChangeError> {
         ));
     }
     Ok(parts.join("/"))
+}
+
+/// Characters that show nothing, or turn the text around them (bidirectional
+/// overrides, line and paragraph separators): a path holding one can look like another
+/// in a file list, a diff or a pull request.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xad | 0x061c
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x2028..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+    )
 }
 
 /// Whether a file system may read this one name as `.git`.
@@ -139,6 +159,9 @@ mod tests {
             "a\u{7f}",
             "a\u{85}b",
             "a\0b",
+            "invoice\u{202e}fdp.exe",
+            "a\u{2028}b",
+            "a\u{200b}b",
         ] {
             let error = safe_path(bad).unwrap_err();
             assert!(error.message.contains("not a usable path"), "{error:?}");

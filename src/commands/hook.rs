@@ -83,6 +83,15 @@ enum Chain {
 fn plan(hooks: &Path, name: &str, force: bool) -> Result<Chain, CommandError> {
     let hook = hooks.join(name);
     let chained = hooks.join(format!("{name}.local"));
+    for path in [&hook, &chained] {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(CommandError::new(format!(
+                "{} is a symbolic link",
+                path.display()
+            ))
+            .hint("portolan does not write through links: replace it with the hook itself (or remove it); nothing was installed"));
+        }
+    }
     let kept = if chained.is_file() {
         Chain::Keep
     } else {
@@ -162,14 +171,8 @@ fn script(name: &str, prefix: &str, chain: bool) -> String {
     s
 }
 
-/// Write a file atomically (a temporary file renamed over it) with mode 0755.
+/// Write a hook atomically with mode 0755, through a new temporary file (never one a
+/// repository could have planted as a link: the hooks folder may be a tracked one).
 fn write_executable(path: &Path, content: &str) -> std::io::Result<()> {
-    let temporary = path.with_extension("portolan-tmp");
-    std::fs::write(&temporary, content)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o755))?;
-    }
-    std::fs::rename(&temporary, path)
+    crate::safe_fs::write_atomically(path, content.as_bytes(), Some(0o755))
 }

@@ -107,6 +107,7 @@ pub fn platform_root(path: Option<&Path>) -> Result<PathBuf, CommandError> {
             return Err(CommandError::new(format!("`{}` is not a directory", path.display()))
                 .hint("give the folder of a platform repository, e.g. `portolan validate examples/orders`"));
         }
+        refuse_a_linked_folder(path)?;
         return Ok(path.to_path_buf());
     }
     let cwd = std::env::current_dir()?;
@@ -166,6 +167,52 @@ pub fn warn_if_interrupted(state: &crate::state::State, printer: &Printer) -> st
         printer.message("warning: an interrupted portolan run left a change half-applied in this working tree; the next `portolan new`, `run` or `env gc` undoes it first\n")?;
     }
     Ok(())
+}
+
+/// A platform folder given inside a Git working tree must be reached without a
+/// symbolic link from the top: a link there is repository content, and could point
+/// anywhere. (A link of the user's own, outside any repository, is theirs to follow.)
+fn refuse_a_linked_folder(path: &Path) -> Result<(), CommandError> {
+    let absolute = lexical(&std::env::current_dir()?.join(path));
+    let Some(top) = absolute
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists())
+    else {
+        return Ok(());
+    };
+    let mut current = top.to_path_buf();
+    for part in absolute
+        .strip_prefix(top)
+        .unwrap_or(Path::new(""))
+        .components()
+    {
+        current.push(part);
+        if std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(CommandError::new(format!(
+                "`{}` is reached through the symbolic link `{}` of the repository",
+                path.display(),
+                current.display()
+            ))
+            .hint("portolan does not follow links in a repository: give the folder itself"));
+        }
+    }
+    Ok(())
+}
+
+/// A path with `.` and `..` resolved by its text, not through the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// [`warn_if_interrupted`] for the platform folder `root`, when its state can be found.

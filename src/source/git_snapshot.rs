@@ -7,8 +7,8 @@ use std::io;
 impl Source for Snapshot {
     fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
         let dir = dir.trim_end_matches('/');
-        if let Some(link) = self.link_on_path(dir) {
-            self.listed(&link);
+        if let Some(passed) = self.passed_on_path(dir) {
+            self.listed(&passed.path);
             return Ok(Vec::new());
         }
         self.listed(dir);
@@ -26,8 +26,8 @@ impl Source for Snapshot {
 
     fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
         let dir = dir.trim_end_matches('/');
-        if let Some(link) = self.link_on_path(dir) {
-            self.listed(&link);
+        if let Some(passed) = self.passed_on_path(dir) {
+            self.listed(&passed.path);
             return Ok(Vec::new());
         }
         self.listed(dir);
@@ -58,7 +58,7 @@ impl Source for Snapshot {
         Snapshot::passed_over(self)
     }
 
-    fn link_on_path(&self, path: &str) -> Option<String> {
-        Snapshot::link_on_path(self, path)
+    fn passed_on_path(&self, path: &str) -> Option<PassedOver> {
+        Snapshot::passed_on_path(self, path)
     }
 }

@@ -60,8 +60,9 @@ pub trait Source: Sync {
     fn passed_over(&self) -> Vec<PassedOver> {
         Vec::new()
     }
-    /// The first symbolic link on the way to `path` (the path itself included), if any.
-    fn link_on_path(&self, _path: &str) -> Option<String> {
+    /// The first symbolic link or submodule on the way to `path` (the path itself
+    /// included), if any: nothing is written through either.
+    fn passed_on_path(&self, _path: &str) -> Option<PassedOver> {
         None
     }
 }

@@ -4,7 +4,7 @@ use super::{PassedKind, PassedOver, Source};
 use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// A directory on disk (a Git working tree or any folder).
 ///
@@ -51,10 +51,21 @@ impl Worktree {
         if let Some(link) = first_link(&self.root, dir) {
             return Err(through_link(path, &link));
         }
-        if let Ok(mut clean) = self.clean.write() {
-            clean.insert(dir.to_owned());
+        // Only a folder that exists is known to be clean: one made later could be a link.
+        if self.absolute(dir).is_dir() {
+            if let Ok(mut clean) = self.clean.write() {
+                clean.insert(dir.to_owned());
+            }
         }
         Ok(())
+    }
+
+    /// A path on disk as a path from the root (as given, when it is not under it).
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
     }
 
     fn record(&self, path: String, kind: PassedKind) {
@@ -111,22 +122,54 @@ impl Source for Worktree {
             .unwrap_or_default()
     }
 
-    fn link_on_path(&self, path: &str) -> Option<String> {
-        first_link(&self.root, path)
+    fn passed_on_path(&self, path: &str) -> Option<PassedOver> {
+        first_passed(&self.root, path)
     }
 }
 
 /// The first symbolic link on the way from `root` to `path` (itself included).
 fn first_link(root: &Path, path: &str) -> Option<String> {
+    first_passed(root, path)
+        .filter(|p| p.kind == PassedKind::Link)
+        .map(|p| p.path)
+}
+
+/// The first symbolic link, or folder with a `.git` of its own (a submodule, a nested
+/// repository), on the way from `root` to `path` (itself included).
+fn first_passed(root: &Path, path: &str) -> Option<PassedOver> {
     let mut current = root.to_path_buf();
     let mut walked = Vec::new();
     for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
         current.push(part);
         walked.push(part);
-        match std::fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => return Some(walked.join("/")),
-            Ok(_) => {}
+        let kind = match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => PassedKind::Link,
+            Ok(meta)
+                if meta.is_dir() && std::fs::symlink_metadata(current.join(".git")).is_ok() =>
+            {
+                PassedKind::Submodule
+            }
+            Ok(_) => continue,
             Err(_) => return None, // the rest does not exist
+        };
+        return Some(PassedOver {
+            path: walked.join("/"),
+            kind,
+        });
+    }
+    None
+}
+
+/// A `.gitignore` that is a link, in `base` or a folder above it up to the top of its
+/// Git repository (or the file system's root).
+fn linked_gitignore_above(base: &Path) -> Option<PathBuf> {
+    for dir in base.ancestors() {
+        let ignore = dir.join(".gitignore");
+        if is_link(&ignore) {
+            return Some(ignore);
+        }
+        if dir.join(".git").exists() {
+            break;
         }
     }
     None
@@ -211,13 +254,36 @@ impl Worktree {
         if !base.is_dir() {
             return Ok(Vec::new());
         }
+        // The walker reads the `.gitignore` of every folder above the one it starts
+        // in, and of each it enters, following links: a linked one is never read
+        // (Git does not follow them either), and its folder is not walked.
+        if let Some(link) = linked_gitignore_above(&base) {
+            self.record(self.relative(&link), PassedKind::Link);
+            return Ok(Vec::new());
+        }
         let found = Mutex::new(Vec::new());
         let folders = Mutex::new(Vec::new());
         let failure = Mutex::new(None);
+        // Folders whose `.gitignore` is a link: filtered out before the walker enters
+        // them (and reads that file).
+        let linked_ignores: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+        let linked = Arc::clone(&linked_ignores);
         ignore::WalkBuilder::new(&base)
             .hidden(skip_hidden)
             .follow_links(false)
             .parents(true)
+            // `.ignore` files are not Git's: Git commits what they name.
+            .ignore(false)
+            .filter_entry(move |entry| {
+                let ignore = entry.path().join(".gitignore");
+                let enter = !(entry.file_type().is_some_and(|t| t.is_dir()) && is_link(&ignore));
+                if !enter {
+                    if let Ok(mut linked) = linked.lock() {
+                        linked.push(ignore);
+                    }
+                }
+                enter
+            })
             .build_parallel()
             .run(|| {
                 Box::new(|entry| {
@@ -263,6 +329,9 @@ impl Worktree {
             });
         if let Some(error) = failure.into_inner().ok().flatten() {
             return Err(io::Error::other(error.to_string()));
+        }
+        for ignore in linked_ignores.lock().map(|l| l.clone()).unwrap_or_default() {
+            self.record(self.relative(&ignore), PassedKind::Link);
         }
         if let (Ok(mut clean), Ok(folders)) = (self.clean.write(), folders.into_inner()) {
             clean.extend(folders);

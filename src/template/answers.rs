@@ -57,12 +57,22 @@ pub fn record(
     run: &Run<'_>,
     templates: &[Template],
 ) -> Result<(), ChangeError> {
-    migrate(changes, source, after, templates)?;
+    migrate(changes, source, before, templates)?;
     let was = entities(before);
     let is = entities(after);
     for (blueprint, id) in was.difference(&is) {
         let folder = format!("{DIR}/{}/{}", file_name_for(blueprint), file_name_for(id));
-        for file in source.all_files_under(&folder).unwrap_or_default() {
+        let mut files = source.all_files_under(&folder).unwrap_or_default();
+        // A record the migration just moved there goes too.
+        files.extend(
+            changes
+                .iter()
+                .map(|(path, _)| path)
+                .filter(|path| path.starts_with(&format!("{folder}/")))
+                .map(str::to_owned)
+                .collect::<Vec<_>>(),
+        );
+        for file in files {
             changes.delete(&file)?;
         }
     }
@@ -184,11 +194,12 @@ fn render(
     ))
 }
 
-/// Move records of the first layout (`.portolan/answers/<name>.yaml`) to their entity.
+/// Move records of the first layout (`.portolan/answers/<name>.yaml`) to their entity
+/// (in the catalog as it was before the run).
 fn migrate(
     changes: &mut Changeset,
     source: &dyn Source,
-    after: &Catalog,
+    catalog: &Catalog,
     templates: &[Template],
 ) -> Result<(), ChangeError> {
     let old: Vec<String> = source
@@ -223,7 +234,7 @@ fn migrate(
             .map(str::to_owned);
         let home = match (&value, &template) {
             (Some(value), Some(template)) => {
-                owner(after, templates, template, stem).map(|(b, id)| {
+                owner(catalog, templates, template, stem).map(|(b, id)| {
                     let run = json!({
                         "version": value.get("version").cloned().unwrap_or(Value::Null),
                         "now": value.get("now").cloned().unwrap_or(Value::Null),
@@ -243,8 +254,19 @@ fn migrate(
                 changes.write(&new_path, text?.into_bytes(), false)?;
             }
             _ => {
-                let kept = format!("{DIR}/_unkeyed/{}", path.rsplit('/').next().unwrap_or(stem));
-                changes.write(&kept, bytes, false)?;
+                // Kept aside whole; a name already taken there gets the content's hash.
+                let mut kept = format!("{DIR}/_unkeyed/{stem}.yaml");
+                match current(changes, source, &kept) {
+                    Some(there) if there == bytes => continue,
+                    Some(_) => {
+                        let hash = crate::state::content_hash(&bytes);
+                        kept = format!("{DIR}/_unkeyed/{stem}-{}.yaml", &hash[..8.min(hash.len())]);
+                    }
+                    None => {}
+                }
+                if current(changes, source, &kept).is_none() {
+                    changes.write(&kept, bytes, false)?;
+                }
             }
         }
     }

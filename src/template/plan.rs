@@ -449,11 +449,11 @@ impl StepRun<'_> {
                 // and what earlier steps wrote there).
                 if let Some(dir) = path.strip_suffix('/') {
                     let dir = safe_path(dir).map_err(change)?;
-                    if let Some(link) = self.source.link_on_path(&dir) {
-                        return Err((
-                            format!("`{dir}/` goes through the symbolic link `{link}`"),
-                            "portolan does not delete through symbolic links; delete the link itself with `delete: {file: LINK}` if it must go".into(),
-                        ));
+                    if let Some(passed) = self.source.passed_on_path(&dir) {
+                        return Err(change(crate::changeset::passed_error(
+                            &format!("{dir}/"),
+                            &passed,
+                        )));
                     }
                     let mut files = self.source.all_files_under(&dir).unwrap_or_default();
                     let prefix = format!("{dir}/");

@@ -215,8 +215,10 @@ fn writes_into_any_git_folder_are_refused_under_every_name() {
         );
         let output = new(dir, &[&name]);
         assert_eq!(output.status.code(), Some(2), "{path}: {}", text(&output));
+        // Invisible characters are refused before the name is even read as `.git`.
         assert!(
-            text(&output).contains("`.git` folder"),
+            text(&output).contains("`.git` folder")
+                || text(&output).contains("invisible character"),
             "{path}: {}",
             text(&output)
         );
@@ -239,9 +241,13 @@ fn control_characters_and_case_collisions_are_refused_at_any_level() {
         "name: note\noperation: create\ninputs:\n  type: object\n  properties:\n    path: { type: string }\nsteps:\n  - write: { file: \"{{ inputs.path }}\", content: \"x\\n\" }\n",
     );
     for (path, says) in [
-        ("notes/a\nb.txt", "control character"),
-        ("notes/a\rb.txt", "control character"),
-        ("notes/\u{1b}[31mred.txt", "control character"),
+        ("notes/a\nb.txt", "control or invisible character"),
+        ("notes/a\rb.txt", "control or invisible character"),
+        ("notes/\u{1b}[31mred.txt", "control or invisible character"),
+        (
+            "notes/invoice\u{202e}fdp.exe",
+            "control or invisible character",
+        ),
         ("Apps/cart/x.yaml", "differ only by case"),
         ("apps/Cart/x.yaml", "differ only by case"),
         ("apps/cart/Readme.md", "differ only by case"),
@@ -329,4 +335,120 @@ fn a_submodule_under_the_catalog_is_a_note_everywhere() {
     // A note is not a warning: --deny-warnings passes.
     let (code, _) = validate(dir, &["--deny-warnings"]);
     assert_eq!(code, 0);
+}
+
+/// A change never writes into a submodule or a nested repository: its files belong to
+/// another repository, and Git's status there says nothing about uncommitted edits.
+#[test]
+fn writes_into_a_nested_repository_are_refused() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    write(dir, "apps/vendored/values.yaml", b"mine: true\n");
+    git(&dir.join("apps/vendored"), &["init", "-q"]);
+    write(dir, ".gitignore", b"apps/vendored/\n");
+    with_template(
+        dir,
+        "into",
+        "name: into\noperation: create\nsteps:\n  - write: { file: apps/vendored/values.yaml, content: \"theirs: true\\n\", overwrite: true }\n",
+    );
+    let output = new(dir, &["into"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("a repository of its own"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("apps/vendored/values.yaml")).unwrap(),
+        "mine: true\n"
+    );
+}
+
+/// A platform folder reached through a link the repository holds is refused; the
+/// working tree's listing ignores `.ignore` files (Git commits what they name) and
+/// never reads a linked `.gitignore`.
+#[cfg(unix)]
+#[test]
+fn linked_platform_folders_and_ignore_files_cannot_hide_or_reach_anything() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    let outside = tempfile::tempdir().unwrap();
+    copy_dir(&repo_dir().join("examples/orders"), outside.path());
+    link(outside.path(), &dir.join("platform"));
+    let output = portolan()
+        .current_dir(dir)
+        .args(["validate", "platform"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("symbolic link"), "{}", text(&output));
+    std::fs::remove_file(dir.join("platform")).unwrap();
+
+    // `.ignore` names every entity: they are checked all the same.
+    write(dir, "catalog/.ignore", b"*\n");
+    let cart = std::fs::read_to_string(dir.join("catalog/Component/CartService.yaml")).unwrap();
+    write(
+        dir,
+        "catalog/Component/CartService.yaml",
+        cart.replace("- cart-sql-sb", "- cart-sql-db").as_bytes(),
+    );
+    let (code, report) = validate(dir, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["summary"]["entities"], 9);
+
+    // A `.gitignore` that is a link is not read, and its folder is not walked.
+    std::fs::remove_file(dir.join("catalog/.ignore")).unwrap();
+    link(
+        Path::new("/dev/zero"),
+        &dir.join("catalog/System/.gitignore"),
+    );
+    let (_, report) = validate(dir, &[]);
+    assert!(
+        rules_of(&report).contains(&(
+            "symlink-ignored".into(),
+            "warning".into(),
+            "catalog/System/.gitignore".into()
+        )),
+        "{report:#}"
+    );
+}
+
+/// Names that already differ only by case are not the plan's doing, and a rename by
+/// case (delete one, write the other) is not a collision; an ignored file holds work
+/// Git keeps nowhere else, so it is never overwritten.
+#[test]
+fn case_collisions_are_the_plans_own_and_ignored_files_are_kept() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    write(dir, "docs/README.md", b"# Docs\n");
+    write(dir, "docs/readme.txt", b"plain\n");
+    write(dir, "docs/Notes.md", b"notes\n");
+    write(dir, "docs/notes.MD", b"more notes\n");
+    write(dir, ".gitignore", b"local.yaml\n");
+    write(dir, "local.yaml", b"only here: true\n");
+    with_template(
+        dir,
+        "docs",
+        "name: docs\noperation: create\nsteps:\n  - write: { file: docs/extra.md, content: \"x\\n\" }\n  - delete: { file: docs/README.md }\n  - write: { file: docs/Readme.md, content: \"# Docs\\n\" }\n",
+    );
+    let output = new(dir, &["docs"]);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(dir.join("docs/Readme.md").is_file() && dir.join("docs/extra.md").is_file());
+
+    with_template(
+        dir,
+        "local",
+        "name: local\noperation: create\nsteps:\n  - write: { file: local.yaml, content: \"theirs: true\\n\", overwrite: true }\n",
+    );
+    let output = new(dir, &["local"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("uncommitted changes"),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("local.yaml")).unwrap(),
+        "only here: true\n"
+    );
 }

@@ -671,3 +671,37 @@ fn diff_lists_added_removed_and_changed_entities() {
         .unwrap();
     assert!(String::from_utf8_lossy(&same.stdout).starts_with("No catalog changes"));
 }
+
+/// A hook that is a symbolic link (a tracked hooks folder can hold one) is never
+/// written through.
+#[cfg(unix)]
+#[test]
+fn hook_install_never_writes_through_a_link() {
+    let repo = orders_repo();
+    let dir = repo.path();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("bashrc");
+    std::fs::write(&target, "alias ll='ls -l'\n").unwrap();
+    std::fs::create_dir_all(dir.join(".husky")).unwrap();
+    std::os::unix::fs::symlink(&target, dir.join(".husky/pre-commit")).unwrap();
+    git(dir, &["config", "core.hooksPath", ".husky"]);
+    for force in [false, true] {
+        let mut cmd = portolan();
+        cmd.current_dir(dir).args(["hook", "install"]);
+        if force {
+            cmd.arg("--force");
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}",
+            crate::util::text(&output)
+        );
+        assert!(crate::util::text(&output).contains("symbolic link"));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "alias ll='ls -l'\n"
+    );
+}

@@ -324,6 +324,38 @@ fn the_requests_workflow_refuses_a_hand_written_shell_line() {
     assert!(outcome.contains("status: refused"), "{outcome}");
 }
 
+/// A merged request that is a symbolic link (to the runner's environment, to
+/// `.git/config`) is not read: nothing of what it points to is recorded or pushed.
+#[cfg(unix)]
+#[test]
+fn the_requests_workflow_reads_no_linked_request() {
+    let (work, _remotes) = workflow_repo();
+    let dir = work.path().join("platform");
+    let script = workflow_script(&dir);
+    std::fs::create_dir_all(dir.join("requests/echo-words")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../.git/config",
+        dir.join("requests/echo-words/link.yaml"),
+    )
+    .unwrap();
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "linked request"]);
+    let ran = run_workflow(&dir, &script);
+    assert_eq!(ran.status.code(), Some(0), "{}", text(&ran));
+    assert!(
+        text(&ran).contains("is not a regular file"),
+        "{}",
+        text(&ran)
+    );
+    git(&dir, &["pull", "-q"]);
+    let recorded = dir.join(".portolan/requests/echo-words/link.yaml");
+    assert!(
+        !recorded.exists(),
+        "{}",
+        std::fs::read_to_string(&recorded).unwrap_or_default()
+    );
+}
+
 /// A day-2 run on an entity that has errors of its own is refused (exit 2: the run did
 /// not happen), showing those errors; errors elsewhere in the catalog do not stop it.
 #[test]
