@@ -383,28 +383,11 @@ impl<'a> Overlay<'a> {
     }
 }
 
-impl Source for Overlay<'_> {
-    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        let mut files: BTreeSet<String> = self.base.files_under(dir)?.into_iter().collect();
-        let prefix = if dir.is_empty() || dir == "." {
-            String::new()
-        } else {
-            format!("{}/", dir.trim_end_matches('/'))
-        };
-        for (path, change) in &self.changes.changes {
-            if !path.starts_with(&prefix) || is_hidden(&path[prefix.len()..]) {
-                continue;
-            }
-            match change {
-                Change::Write { .. } => files.insert(path.clone()),
-                Change::Delete => files.remove(path),
-            };
-        }
-        Ok(files.into_iter().collect())
-    }
-
-    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        let mut files: BTreeSet<String> = self.base.all_files_under(dir)?.into_iter().collect();
+impl Overlay<'_> {
+    /// The base's files under `dir` with the plan's writes added and deletes removed;
+    /// hidden planned files only when `hidden`.
+    fn list(&self, base: Vec<String>, dir: &str, hidden: bool) -> io::Result<Vec<String>> {
+        let mut files: BTreeSet<String> = base.into_iter().collect();
         let prefix = if dir.is_empty() || dir == "." {
             String::new()
         } else {
@@ -414,12 +397,25 @@ impl Source for Overlay<'_> {
             if !path.starts_with(&prefix) {
                 break;
             }
+            if !hidden && is_hidden(&path[prefix.len()..]) {
+                continue;
+            }
             match change {
                 Change::Write { .. } => files.insert(path.clone()),
                 Change::Delete => files.remove(path),
             };
         }
         Ok(files.into_iter().collect())
+    }
+}
+
+impl Source for Overlay<'_> {
+    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.list(self.base.files_under(dir)?, dir, false)
+    }
+
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        self.list(self.base.all_files_under(dir)?, dir, true)
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {

@@ -4,42 +4,36 @@ use super::{PassedOver, Source};
 use crate::git::Snapshot;
 use std::io;
 
-impl Source for Snapshot {
-    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+impl Snapshot {
+    /// The files under `dir` (every file for `""`), hidden ones only when asked: the
+    /// working tree skips hidden files and folders in the catalog's listings; so does
+    /// a snapshot. A `dir` reached through a link or a submodule holds nothing.
+    fn list(&self, dir: &str, hidden: bool) -> Vec<String> {
         let dir = dir.trim_end_matches('/');
         if let Some(passed) = self.passed_on_path(dir) {
             self.listed(&passed.path);
-            return Ok(Vec::new());
+            return Vec::new();
         }
         self.listed(dir);
-        Ok(self
-            .paths()
-            .filter(|p| {
-                p.strip_prefix(dir)
-                    .is_some_and(|rest| rest.starts_with('/'))
-            })
-            // The working tree skips hidden files and folders; so does a snapshot.
-            .filter(|p| !p.split('/').any(|part| part.starts_with('.')))
-            .map(str::to_owned)
-            .collect())
-    }
-
-    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        let dir = dir.trim_end_matches('/');
-        if let Some(passed) = self.passed_on_path(dir) {
-            self.listed(&passed.path);
-            return Ok(Vec::new());
-        }
-        self.listed(dir);
-        Ok(self
-            .paths()
+        self.paths()
             .filter(|p| {
                 dir.is_empty()
                     || p.strip_prefix(dir)
                         .is_some_and(|rest| rest.starts_with('/'))
             })
+            .filter(|p| hidden || !p.split('/').any(|part| part.starts_with('.')))
             .map(str::to_owned)
-            .collect())
+            .collect()
+    }
+}
+
+impl Source for Snapshot {
+    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        Ok(self.list(dir, false))
+    }
+
+    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
+        Ok(self.list(dir, true))
     }
 
     fn read(&self, path: &str) -> io::Result<Vec<u8>> {

@@ -17,8 +17,12 @@ fn portolan_in(dir: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let output = portolan_in(dir, args);
-    assert!(output.status.success(), "{args:?}: {}", text(&output));
+    succeeds(portolan_in(dir, args))
+}
+
+/// What a successful run said.
+fn succeeds(output: std::process::Output) -> String {
+    assert!(output.status.success(), "{}", text(&output));
     text(&output)
 }
 
@@ -29,6 +33,23 @@ fn commit(dir: &Path, message: &str) {
 
 fn read(dir: &Path, path: &str) -> String {
     std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// `run set-replicas Component/orders` in one environment.
+fn replicas(dir: &Path, env: &str, count: u32) -> std::process::Output {
+    let (env, count) = (format!("env={env}"), format!("replicas={count}"));
+    portolan_in(
+        dir,
+        &[
+            "run",
+            "set-replicas",
+            "Component/orders",
+            "--set",
+            &env,
+            "--set",
+            &count,
+        ],
+    )
 }
 
 /// init, then the service `orders`.
@@ -98,31 +119,9 @@ fn runs_are_added_to_the_record_and_a_repeated_run_changes_nothing() {
     let repo = platform();
     let dir = repo.path();
     let record = ".portolan/answers/Component/orders/set-replicas.yaml";
-    ok(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=dev",
-            "--set",
-            "replicas=3",
-        ],
-    );
+    succeeds(replicas(dir, "dev", 3));
     commit(dir, "dev");
-    ok(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=prod",
-            "--set",
-            "replicas=5",
-        ],
-    );
+    succeeds(replicas(dir, "prod", 5));
     commit(dir, "prod");
     let text = read(dir, record);
     assert_eq!(text.matches("run_key:").count(), 2, "{text}");
@@ -131,18 +130,7 @@ fn runs_are_added_to_the_record_and_a_repeated_run_changes_nothing() {
         "{text}"
     );
 
-    let again = ok(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=prod",
-            "--set",
-            "replicas=5",
-        ],
-    );
+    let again = succeeds(replicas(dir, "prod", 5));
     assert!(again.contains("nothing to change"), "{again}");
     assert_eq!(read(dir, record), text);
     assert!(git(dir, &["status", "--porcelain"]).is_empty());
@@ -156,18 +144,7 @@ fn a_record_portolan_cannot_read_is_never_overwritten() {
     let record = ".portolan/answers/Component/orders/set-replicas.yaml";
     write(dir, record, b"my notes: [unfinished\n");
     commit(dir, "notes");
-    let output = portolan_in(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=dev",
-            "--set",
-            "replicas=3",
-        ],
-    );
+    let output = replicas(dir, "dev", 3);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output).contains("not an answers record"),
@@ -259,18 +236,7 @@ fn records_of_the_first_layout_move_in_the_next_writing_run() {
     commit(dir, "old layout");
     assert!(now.contains("runs:"));
 
-    let said = ok(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=dev",
-            "--set",
-            "replicas=2",
-        ],
-    );
+    let said = succeeds(replicas(dir, "dev", 2));
     assert!(
         !dir.join(".portolan/answers/orders.yaml").exists(),
         "{said}"
@@ -294,19 +260,8 @@ fn runs_in_a_row_may_change_portolans_own_edits_never_a_users() {
     let repo = platform();
     let dir = repo.path();
     let overlay = "apps/orders/envs/dev/kustomization.yaml";
-    for replicas in ["3", "4"] {
-        ok(
-            dir,
-            &[
-                "run",
-                "set-replicas",
-                "Component/orders",
-                "--set",
-                "env=dev",
-                "--set",
-                &format!("replicas={replicas}"),
-            ],
-        );
+    for count in [3, 4] {
+        succeeds(replicas(dir, "dev", count));
     }
     assert!(
         read(dir, overlay).contains("count: 4"),
@@ -322,18 +277,7 @@ fn runs_in_a_row_may_change_portolans_own_edits_never_a_users() {
 
     let edited = format!("{}# scaled by hand\n", read(dir, overlay));
     write(dir, overlay, edited.as_bytes());
-    let output = portolan_in(
-        dir,
-        &[
-            "run",
-            "set-replicas",
-            "Component/orders",
-            "--set",
-            "env=dev",
-            "--set",
-            "replicas=5",
-        ],
-    );
+    let output = replicas(dir, "dev", 5);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         text(&output).contains("uncommitted changes"),
