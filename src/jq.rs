@@ -2,28 +2,86 @@
 //!
 //! Calculation properties (DESIGN.md §3) and `list --where` are jq. Compiling is the
 //! expensive part, so a filter is compiled once per blueprint or command and then run
-//! over every entity.
+//! over every entity. Filters are untrusted (they come from the repository), so each
+//! evaluation runs on a [`Budget`], compiling runs on a thread with a stack deep enough
+//! for any filter portolan takes ([`MAX_FILTER_BYTES`]), and the built-ins that reach
+//! outside the evaluation are not there ([`natives`]).
+
+mod budget;
+
+pub use budget::{Budget, Limit};
 
 use crate::catalog::FastMap;
+use jaq_core::box_iter::box_once;
+use jaq_core::compile::Lut;
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{Compiler, Ctx, Native, RcIter};
+use jaq_core::{Compiler, Ctx, Cv, Error, Exn, Meter, Native, RcIter, ValXs};
 pub use jaq_json::Val;
 use serde_json::Value;
 use std::cell::RefCell;
+use std::fmt;
 use std::rc::Rc;
+
+/// The longest filter portolan compiles. jaq's parser and compiler recurse once per
+/// level of a filter's syntax, up to one level per byte (`- - - 1`), about 10 KiB of
+/// stack a level in a debug build: [`COMPILE_STACK`] holds this many levels with room
+/// to spare. Real calculation properties are one line (the longest in the corpus of
+/// public Port blueprints has 250 bytes).
+pub const MAX_FILTER_BYTES: usize = 4096;
+
+/// The stack of the thread that compiles a filter (reserved, not used, until a deep
+/// filter needs it).
+const COMPILE_STACK: usize = 64 << 20;
 
 /// A compiled jq filter.
 pub struct Filter(jaq_core::Filter<Native<Val>>);
 
+/// Why a filter gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The filter failed (`error`, a type error…), with jaq's message.
+    Error(String),
+    /// The evaluation ran into one of its budget's limits and was stopped.
+    Exceeded(Limit),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Failure::Error(message) => f.write_str(message),
+            Failure::Exceeded(limit) => write!(f, "stopped: {limit}"),
+        }
+    }
+}
+
 /// Compile `code`; the error says why it does not compile.
 pub fn compile(code: &str) -> Result<Filter, String> {
+    if code.len() > MAX_FILTER_BYTES {
+        return Err(format!(
+            "the filter is {} bytes long; portolan compiles filters up to {MAX_FILTER_BYTES} bytes",
+            code.len()
+        ));
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("jq-compile".into())
+            .stack_size(COMPILE_STACK)
+            .spawn_scoped(scope, || compile_here(code))
+            .map_err(|e| format!("could not start a thread to compile it: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("compiling it failed".into()))
+    })
+}
+
+/// [`compile`] on the current thread, however deep its syntax nests.
+fn compile_here(code: &str) -> Result<Filter, String> {
     let arena = Arena::default();
     let loader = Loader::new(jaq_std::defs().chain(jaq_json::defs()));
     let modules = loader
         .load(&arena, File { code, path: () })
         .map_err(|errors| describe(errors.len(), "syntax error"))?;
     Compiler::default()
-        .with_funs(jaq_std::funs().chain(jaq_json::funs()))
+        .with_funs(natives())
         .compile(modules)
         .map(Filter)
         .map_err(|errors| {
@@ -66,33 +124,105 @@ fn describe(count: usize, what: &str) -> String {
     }
 }
 
+/// The built-ins of jaq's standard library, less those that reach outside the
+/// evaluation, which fail instead: `halt` and `halt_error` would end portolan,
+/// `env` would hand the filter portolan's environment (a token, say). `fromjson` is
+/// portolan's: jaq's parser recurses once per level of nesting of the text it reads.
+fn natives() -> impl Iterator<Item = jaq_std::Filter<Native<Val>>> {
+    let unavailable: jaq_core::RunPtr<Val> = |_, _| {
+        box_once(Err(Exn::from(Error::str(
+            "`halt`, `halt_error` and `env` are not available: a filter sees only its input",
+        ))))
+    };
+    jaq_std::funs()
+        .chain(jaq_json::funs())
+        .map(move |(name, arity, native)| match name {
+            "halt" | "halt_error" | "env" => (name, arity, Native::new(unavailable)),
+            "fromjson" => (name, arity, Native::new(fromjson)),
+            _ => (name, arity, native),
+        })
+}
+
+/// `fromjson`, parsed by serde_json, which refuses text nested more than 128 levels
+/// deep before its recursion can exhaust the stack.
+fn fromjson<'a>(_: &'a Lut<Native<Val>>, cv: Cv<'a, Val>) -> ValXs<'a, Val> {
+    let parsed = match &cv.1 {
+        Val::Str(text) => serde_json::from_str::<Value>(text)
+            .map(|value| val(&value))
+            .map_err(|e| Error::str(format_args!("cannot parse the string as JSON: {e}"))),
+        other => Err(Error::str(format_args!(
+            "cannot parse {} as JSON: it is not a string",
+            truncated(&other.to_string())
+        ))),
+    };
+    box_once(parsed.map_err(Exn::from))
+}
+
+/// The longest runtime error message kept: a filter's error can quote a whole value.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// `text`, cut after [`MAX_MESSAGE_CHARS`] characters.
+fn truncated(text: &str) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
+/// A filter's source as a message quotes it: on one line, and cut when long.
+pub fn quoted(code: &str) -> String {
+    const MAX: usize = 80;
+    let line = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(MAX) {
+        Some((end, _)) => format!("`{}…`", &line[..end]),
+        None => format!("`{line}`"),
+    }
+}
+
 impl Filter {
     /// Run the filter over one input: every output, or the first runtime error.
-    pub fn run(&self, input: &Value) -> Result<Vec<Value>, String> {
+    pub fn run(&self, input: &Value) -> Result<Vec<Value>, Failure> {
         self.run_val(val(input))
     }
 
     /// As [`Filter::run`], over a jq value built by the caller ([`val`], [`object`]).
-    pub fn run_val(&self, input: Val) -> Result<Vec<Value>, String> {
-        let inputs = RcIter::new(core::iter::empty());
-        self.0
-            .run((Ctx::new([], &inputs), input))
-            .map(|out| out.map(Value::from).map_err(|e| e.to_string()))
-            .collect()
+    pub fn run_val(&self, input: Val) -> Result<Vec<Value>, Failure> {
+        let mut values = Vec::new();
+        self.each(input, |budget, out| {
+            // Converting reads the whole value, which may share parts many times over.
+            if budget.value(&out) {
+                values.push(Value::from(out));
+            }
+        })?;
+        Ok(values)
     }
 
     /// Whether the filter holds for `input`, as jq's `select` has it: some output is
     /// neither null nor false (`nan` and infinities hold, as in jq; as JSON they would
     /// have become null). Every output is still computed, so a runtime error anywhere is
     /// reported, as [`Filter::run_val`] would; none is converted to JSON.
-    pub fn holds(&self, input: Val) -> Result<bool, String> {
-        let inputs = RcIter::new(core::iter::empty());
+    pub fn holds(&self, input: Val) -> Result<bool, Failure> {
         let mut holds = false;
-        for out in self.0.run((Ctx::new([], &inputs), input)) {
-            let out = out.map_err(|e| e.to_string())?;
+        self.each(input, |_, out| {
             holds |= !matches!(out, Val::Null | Val::Bool(false));
-        }
+        })?;
         Ok(holds)
+    }
+
+    /// Run the filter over `input` on a fresh [`Budget`], handing `f` each output
+    /// until the first error or the end of the budget.
+    fn each(&self, input: Val, mut f: impl FnMut(&Budget, Val)) -> Result<(), Failure> {
+        let budget = Budget::new();
+        let inputs = RcIter::new(core::iter::empty());
+        let ctx = Ctx::new([], &inputs).with_meter(&budget);
+        for out in self.0.run((ctx, input)) {
+            match (out, budget.spent()) {
+                (_, Some(limit)) => return Err(Failure::Exceeded(limit)),
+                (Ok(out), None) => f(&budget, out),
+                (Err(e), None) => return Err(Failure::Error(truncated(&e.to_string()))),
+            }
+        }
+        budget.spent().map_or(Ok(()), |limit| Err(Failure::Exceeded(limit)))
     }
 }
 
@@ -189,7 +319,7 @@ mod tests {
         let run = |code: &str| {
             with_compiled(code, |f| {
                 f.map_err(str::to_owned)
-                    .and_then(|f| f.run(&json!({"a": 2})))
+                    .and_then(|f| f.run(&json!({"a": 2})).map_err(|e| e.to_string()))
             })
         };
         assert_eq!(run(".a * 3"), Ok(vec![json!(6)]));

@@ -19,6 +19,16 @@ pub(crate) enum Inner<'a, V> {
     /// If this can be observed by users, then this is a bug.
     TailCall(&'a crate::compile::TermId, crate::filter::Vars<'a, V>, V),
     Break(usize),
+    /// portolan: the evaluation's [`crate::Meter`] said no. Not an `Err`, so that
+    /// `try` cannot catch it.
+    Spent,
+}
+
+impl<V> Exn<'_, V> {
+    /// portolan: the exception of an evaluation whose meter said no.
+    pub(crate) fn spent() -> Self {
+        Exn(Inner::Spent)
+    }
 }
 
 impl<V> Exn<'_, V> {

@@ -4,7 +4,7 @@ use crate::box_iter::{self, box_once, flat_map_then, flat_map_then_with, flat_ma
 use crate::compile::{Bind, Fold, Lut, Pattern, Tailrec, Term as Ast, TermId as Id};
 use crate::fold::fold;
 use crate::val::{ValT, ValX, ValXs};
-use crate::{exn, rc_lazy_list, Bind as Arg, Error, Exn, Inputs, RcList};
+use crate::{exn, rc_lazy_list, Bind as Arg, Error, Exn, Inputs, Meter, RcList};
 use alloc::boxed::Box;
 use dyn_clone::DynClone;
 
@@ -33,6 +33,18 @@ impl<'a, V> Vars<'a, V> {
     fn get(&self, i: usize) -> Option<&Bind<V, usize, (&'a Id, Self)>> {
         self.0.get(i)
     }
+
+    /// portolan: whether `f` holds for every bound variable.
+    fn all_vars(&self, f: impl Fn(&V) -> bool) -> bool {
+        let mut list = &self.0;
+        while let Some(bind) = list.head() {
+            if matches!(bind, Bind::Var(v) if !f(v)) {
+                return false;
+            }
+            list = list.skip(1);
+        }
+        true
+    }
 }
 
 /// Filter execution context.
@@ -44,6 +56,8 @@ pub struct Ctx<'a, V> {
     /// This is used to create fresh break IDs.
     labels: usize,
     inputs: &'a Inputs<'a, V>,
+    /// portolan: what the evaluation may still spend
+    meter: &'a dyn Meter<V>,
 }
 
 impl<'a, V> Ctx<'a, V> {
@@ -53,7 +67,13 @@ impl<'a, V> Ctx<'a, V> {
             vars: Vars(RcList::new().extend(vars.into_iter().map(Bind::Var))),
             labels: 0,
             inputs,
+            meter: &crate::meter::Unlimited, // portolan
         }
+    }
+
+    /// portolan: charge the evaluation in this context to `meter`.
+    pub fn with_meter(self, meter: &'a dyn Meter<V>) -> Self {
+        Self { meter, ..self }
     }
 
     /// Add a new variable binding.
@@ -88,6 +108,7 @@ impl<'a, V> Ctx<'a, V> {
             vars,
             labels: self.labels,
             inputs: self.inputs,
+            meter: self.meter, // portolan
         }
     }
 
@@ -254,10 +275,34 @@ fn lazy_is_lazy() {
     assert_eq!(iter.next(), Some(0));
 }
 
+/// portolan: the output of an evaluation whose meter said no.
+fn spent<'a, T: 'a, V: 'a>() -> Results<'a, T, V> {
+    box_once(Err(Exn::spent()))
+}
+
+/// portolan: `v`, if the meter allowed it.
+fn charged<'a, V>(allowed: bool, v: V) -> ValX<'a, V> {
+    if allowed {
+        Ok(v)
+    } else {
+        Err(Exn::spent())
+    }
+}
+
+/// portolan: `ys`, each output charged as a step and as a new value.
+fn charge_each<'a, V: 'a>(ys: ValXs<'a, V>, meter: &'a dyn Meter<V>) -> ValXs<'a, V> {
+    Box::new(ys.map(move |y| y.and_then(|y| charged(meter.step() && meter.value(&y), y))))
+}
+
 /// Runs `def recurse: ., (.[]? | recurse); v | recurse`.
-fn recurse_run<'a, V: ValT + 'a>(v: V) -> ValXs<'a, V> {
+fn recurse_run<'a, V: ValT + 'a>(v: V, meter: &'a dyn Meter<V>) -> ValXs<'a, V> {
+    // portolan: every value visited is a step
+    if !meter.step() {
+        return spent();
+    }
     let id = core::iter::once(Ok(v.clone()));
-    Box::new(id.chain(v.values().flat_map(Result::ok).flat_map(recurse_run)))
+    let rec = move |v| recurse_run(v, meter);
+    Box::new(id.chain(v.values().flat_map(Result::ok).flat_map(rec)))
 }
 
 /// Runs `def recurse: (.[]? | recurse), .; v | recurse |= f`.
@@ -268,9 +313,17 @@ fn recurse_run<'a, V: ValT + 'a>(v: V) -> ValXs<'a, V> {
 /// Performing updates from root to leafs can easily lead to
 /// nontermination or other weird effects, such as
 /// trying to update values that have been deleted.
-fn recurse_update<'a, V: ValT + 'a>(v: V, f: &dyn Update<'a, V>) -> ValXs<'a, V> {
+fn recurse_update<'a, V: ValT + 'a>(
+    v: V,
+    f: &dyn Update<'a, V>,
+    meter: &'a dyn Meter<V>,
+) -> ValXs<'a, V> {
     use crate::path::Opt::Optional;
-    box_iter::then(v.map_values(Optional, |v| recurse_update(v, f)), f)
+    // portolan: every value visited is a step, and is rebuilt
+    if !(meter.step() && meter.copy(&v)) {
+        return spent();
+    }
+    box_iter::then(v.map_values(Optional, |v| recurse_update(v, f, meter)), f)
 }
 
 /// Combination of context and input value.
@@ -331,21 +384,45 @@ impl<F: FilterT<F>> FilterT<F> for Id {
     fn run<'a>(&'a self, lut: &'a Lut<F>, cv: Cv<'a, Self::V>) -> ValXs<'a, Self::V> {
         use alloc::string::ToString;
         use core::iter::once;
+        // portolan: every filter applied is a step
+        let meter = cv.0.meter;
+        if !meter.step() {
+            return spent();
+        }
         match &lut.terms[self.0] {
             Ast::Id => box_once(Ok(cv.1)),
-            Ast::Recurse => recurse_run(cv.1),
+            Ast::Recurse => recurse_run(cv.1, meter),
+            // portolan: rendering reads the whole value and makes a new one
             Ast::ToString => box_once(match cv.1.as_str() {
                 Some(_) => Ok(cv.1),
-                None => Ok(Self::V::from(cv.1.to_string())),
+                None if !meter.value(&cv.1) => Err(Exn::spent()),
+                None => {
+                    let s = Self::V::from(cv.1.to_string());
+                    charged(meter.value(&s), s)
+                }
             }),
             Ast::Int(n) => box_once(Ok(Self::V::from(*n))),
-            Ast::Num(x) => box_once(Self::V::from_num(x).map_err(Exn::from)),
-            Ast::Str(s) => box_once(Ok(Self::V::from(s.clone()))),
-            Ast::Arr(f) => box_once(f.run(lut, cv).collect()),
-            Ast::ObjEmpty => box_once(Self::V::from_map([]).map_err(Exn::from)),
-            Ast::ObjSingle(k, v) => Box::new(
-                Self::cartesian(k, v, lut, cv).map(|(k, v)| Ok(Self::V::from_map([(k?, v?)])?)),
+            // portolan: a constant is a new value each time (a string may be long)
+            Ast::Num(x) => box_once(
+                Self::V::from_num(x)
+                    .map_err(Exn::from)
+                    .and_then(|v| charged(meter.value(&v), v)),
             ),
+            Ast::Str(s) => {
+                let s = Self::V::from(s.clone());
+                box_once(charged(meter.value(&s), s))
+            }
+            // portolan: what `[f]` and `{k: v}` build is charged
+            Ast::Arr(f) => box_once(
+                f.run(lut, cv)
+                    .collect::<ValX<_>>()
+                    .and_then(|a| charged(meter.value(&a), a)),
+            ),
+            Ast::ObjEmpty => box_once(Self::V::from_map([]).map_err(Exn::from)),
+            Ast::ObjSingle(k, v) => Box::new(Self::cartesian(k, v, lut, cv).map(move |(k, v)| {
+                let o = Self::V::from_map([(k?, v?)])?;
+                charged(meter.value(&o), o)
+            })),
             Ast::TryCatch(f, c) => {
                 let mut ys = f.run(lut, (cv.0.clone(), cv.1));
                 let mut end: Option<ValXs<_>> = None;
@@ -353,7 +430,13 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                     Some(end) => end.next(),
                     None => match ys.next()? {
                         Err(Exn(exn::Inner::Err(e))) => {
-                            end = Some(c.run(lut, (cv.0.clone(), e.into_val())));
+                            // portolan: the error as a value may render a large one
+                            let e = e.into_val();
+                            end = Some(if meter.value(&e) {
+                                c.run(lut, (cv.0.clone(), e))
+                            } else {
+                                spent()
+                            });
                             end.as_mut().and_then(|end| end.next())
                         }
                         y => Some(y),
@@ -391,38 +474,61 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                 if v.as_bool() { then_ } else { else_ }.run(lut, cv)
             }),
             Ast::Path(f, path) => {
+                // portolan: every value a path yields is a step; a slice is a new value
+                use crate::path::Part::Range;
+                let slices = (path.0.iter())
+                    .any(|(p, _)| matches!(p, Range(Some(_), _) | Range(_, Some(_))));
                 let path = path.map_ref(|i| {
                     let cv = cv.clone();
                     crate::into_iter::collect_if_once(move || i.run(lut, cv))
                 });
-                flat_map_then_with(f.run(lut, cv), path, |y, path| {
-                    flat_map_then_with(path.explode(), y, |path, y| {
-                        Box::new(path.run(y).map(|r| r.map_err(Exn::from)))
+                flat_map_then_with(f.run(lut, cv), path, move |y, path| {
+                    flat_map_then_with(path.explode(), y, move |path, y| {
+                        Box::new(path.run(y).map(move |r| {
+                            let v = r.map_err(Exn::from)?;
+                            charged(meter.step() && (!slices || meter.value(&v)), v)
+                        }))
                     })
                 })
             }
 
+            // portolan: what an update puts in place is charged as a new value
             Ast::Update(path, f) => path.update(
                 lut,
                 (cv.0.clone(), cv.1),
-                Box::new(move |v| f.run(lut, (cv.0.clone(), v))),
+                Box::new(move |v| {
+                    let ys = f.run(lut, (cv.0.clone(), v));
+                    Box::new(ys.map(move |y| y.and_then(|y| charged(meter.value(&y), y))))
+                }),
             ),
             Ast::UpdateMath(path, op, f) => f.pipe(lut, cv, move |cv, y| {
                 path.update(
                     lut,
                     cv,
-                    Box::new(move |x| box_once(op.run(x, y.clone()).map_err(Exn::from))),
+                    Box::new(move |x| {
+                        if !meter.math(&x, *op, &y) {
+                            return spent();
+                        }
+                        box_once(op.run(x, y.clone()).map_err(Exn::from))
+                    }),
                 )
             }),
             Ast::UpdateAlt(path, f) => f.pipe(lut, cv, move |cv, y| {
                 path.update(
                     lut,
                     cv,
-                    Box::new(move |x| box_once(Ok(if x.as_bool() { x } else { y.clone() }))),
+                    Box::new(move |x| {
+                        box_once(if x.as_bool() {
+                            Ok(x)
+                        } else {
+                            charged(meter.value(&y), y.clone())
+                        })
+                    }),
                 )
             }),
             Ast::Assign(path, f) => f.pipe(lut, cv, move |cv, y| {
-                path.update(lut, cv, Box::new(move |_| box_once(Ok(y.clone()))))
+                let put = move |_| box_once(charged(meter.value(&y), y.clone()));
+                path.update(lut, cv, Box::new(put) as BoxUpdate<_>)
             }),
 
             Ast::Logic(l, stop, r) => l.pipe(lut, cv, move |cv, l| {
@@ -432,12 +538,21 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                     Box::new(r.run(lut, cv).map(|r| Ok(Self::V::from(r?.as_bool()))))
                 }
             }),
-            Ast::Math(l, op, r) => {
-                Box::new(Self::cartesian(l, r, lut, cv).map(|(x, y)| Ok(op.run(x?, y?)?)))
-            }
-            Ast::Cmp(l, op, r) => Box::new(
-                Self::cartesian(l, r, lut, cv).map(|(x, y)| Ok(Self::V::from(op.run(&x?, &y?)))),
-            ),
+            // portolan: the work of an operation is charged before it is done
+            Ast::Math(l, op, r) => Box::new(Self::cartesian(l, r, lut, cv).map(move |(x, y)| {
+                let (x, y) = (x?, y?);
+                if !meter.math(&x, *op, &y) {
+                    return Err(Exn::spent());
+                }
+                Ok(op.run(x, y)?)
+            })),
+            Ast::Cmp(l, op, r) => Box::new(Self::cartesian(l, r, lut, cv).map(move |(x, y)| {
+                let (x, y) = (x?, y?);
+                if !meter.compare(&x, &y) {
+                    return Err(Exn::spent());
+                }
+                Ok(Self::V::from(op.run(&x, &y)))
+            })),
 
             Ast::Fold(xs, pat, init, update, fold_type) => {
                 let xs = rc_lazy_list::List::from_iter(run_and_bind(xs, lut, cv.clone(), pat));
@@ -466,6 +581,7 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                     vars,
                     labels: cv.0.labels,
                     inputs: cv.0.inputs,
+                    meter, // portolan
                 };
                 let cvs = bind_vars(args, lut, cv.0.clone().skip_vars(*skip), cv);
                 match tailrec {
@@ -486,7 +602,14 @@ impl<F: FilterT<F>> FilterT<F> for Id {
             }
             Ast::Native(id, args) => {
                 let cvs = bind_vars(args, lut, cv.0.with_vars(Vars::new([])), cv);
-                flat_map_then(cvs, |cv| lut.funs[*id].run(lut, cv))
+                flat_map_then(cvs, move |cv| {
+                    // portolan: a native filter reads its input and arguments whole;
+                    // each value it yields is a step and a new value
+                    if !(meter.value(&cv.1) && cv.0.vars.all_vars(|v| meter.value(v))) {
+                        return spent();
+                    }
+                    charge_each(lut.funs[*id].run(lut, cv), meter)
+                })
             }
             Ast::Label(id) => {
                 let ctx = cv.0.cons_label();
@@ -505,6 +628,11 @@ impl<F: FilterT<F>> FilterT<F> for Id {
         cv: Cv<'a, Self::V>,
         f: BoxUpdate<'a, Self::V>,
     ) -> ValXs<'a, Self::V> {
+        // portolan: every update applied is a step
+        let meter = cv.0.meter;
+        if !meter.step() {
+            return spent();
+        }
         let err = box_once(Err(Exn::from(Error::path_expr())));
         match &lut.terms[self.0] {
             Ast::ToString => err,
@@ -517,7 +645,7 @@ impl<F: FilterT<F>> FilterT<F> for Id {
             Ast::TryCatch(..) | Ast::Label(..) => err,
 
             Ast::Id => f(cv.1),
-            Ast::Recurse => recurse_update(cv.1, &f),
+            Ast::Recurse => recurse_update(cv.1, &f, meter),
             Ast::Path(l, path) => {
                 let path = path.map_ref(|i| {
                     let cv = cv.clone();
@@ -525,7 +653,7 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                 });
                 let f = move |v| {
                     let mut paths = path.clone().explode();
-                    box_once(paths.try_fold(v, |acc, path| path?.update(acc, &f)))
+                    box_once(paths.try_fold(v, |acc, path| path?.update(acc, &f, meter)))
                 };
                 l.update(lut, cv, Box::new(f))
             }

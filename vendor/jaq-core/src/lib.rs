@@ -57,6 +57,7 @@ mod filter;
 mod fold;
 mod into_iter;
 pub mod load;
+mod meter; // portolan
 pub mod ops;
 pub mod path;
 mod rc_iter;
@@ -68,6 +69,7 @@ pub mod val;
 pub use compile::Compiler;
 pub use exn::{Error, Exn};
 pub use filter::{Ctx, Cv, FilterT, Native, RunPtr, UpdatePtr};
+pub use meter::Meter; // portolan
 pub use rc_iter::RcIter;
 pub use val::{ValR, ValT, ValX, ValXs};
 
@@ -125,9 +127,12 @@ pub struct Filter<F>(compile::TermId, compile::Lut<F>);
 impl<F: FilterT> Filter<F> {
     /// Run a filter on given input, yielding output values.
     pub fn run<'a>(&'a self, cv: Cv<'a, F::V>) -> impl Iterator<Item = ValR<F::V>> + 'a {
+        // portolan: a spent meter (the only exception besides errors that can get
+        // here) ends the evaluation with an error, not a panic.
+        let spent = |_| Error::str("the evaluation was stopped: its meter is spent");
         self.0
             .run(&self.1, cv)
-            .map(|v| v.map_err(|e| e.get_err().ok().unwrap()))
+            .map(move |v| v.map_err(|e| e.get_err().unwrap_or_else(spent)))
     }
 
     /// Run a filter on given input, panic if it does not yield the given output.

@@ -78,12 +78,12 @@ impl<'a, V: ValT + 'a> Path<V> {
         run(self.0.into_iter(), v)
     }
 
-    pub(crate) fn update<F>(mut self, v: V, f: F) -> ValX<'a, V>
+    pub(crate) fn update<F>(mut self, v: V, f: F, meter: &dyn crate::Meter<V>) -> ValX<'a, V>
     where
         F: Fn(V) -> ValXs<'a, V>,
     {
         if let Some(last) = self.0.pop() {
-            update(self.0.into_iter(), last, v, &f)
+            update(self.0.into_iter(), last, v, &f, meter)
         } else {
             // should be unreachable
             Ok(v)
@@ -104,14 +104,26 @@ where
     }
 }
 
-fn update<'a, V: ValT + 'a, P, F>(mut iter: P, last: (Part<V>, Opt), v: V, f: &F) -> ValX<'a, V>
+fn update<'a, V: ValT + 'a, P, F>(
+    mut iter: P,
+    last: (Part<V>, Opt),
+    v: V,
+    f: &F,
+    meter: &dyn crate::Meter<V>,
+) -> ValX<'a, V>
 where
     P: Iterator<Item = (Part<V>, Opt)> + Clone,
     F: Fn(V) -> ValXs<'a, V>,
 {
+    // portolan: a value is copied before it is changed, unless nothing else holds it
+    if !meter.copy(&v) {
+        return Err(crate::Exn::spent());
+    }
     if let Some((part, opt)) = iter.next() {
         use core::iter::once;
-        part.update(v, opt, |v| once(update(iter.clone(), last.clone(), v, f)))
+        part.update(v, opt, |v| {
+            once(update(iter.clone(), last.clone(), v, f, meter))
+        })
     } else {
         last.0.update(v, last.1, f)
     }
