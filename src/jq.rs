@@ -188,7 +188,7 @@ impl Filter {
     /// As [`Filter::run`], over a jq value built by the caller ([`val`], [`object`]).
     pub fn run_val(&self, input: Val) -> Result<Vec<Value>, Failure> {
         let mut values = Vec::new();
-        self.each(input, |budget, out| {
+        self.each(&Budget::new(), input, |budget, out| {
             // Converting reads the whole value, which may share parts many times over.
             if budget.value(&out) {
                 values.push(Value::from(out));
@@ -203,22 +203,26 @@ impl Filter {
     /// reported, as [`Filter::run_val`] would; none is converted to JSON.
     pub fn holds(&self, input: Val) -> Result<bool, Failure> {
         let mut holds = false;
-        self.each(input, |_, out| {
+        self.each(&Budget::new(), input, |_, out| {
             holds |= !matches!(out, Val::Null | Val::Bool(false));
         })?;
         Ok(holds)
     }
 
-    /// Run the filter over `input` on a fresh [`Budget`], handing `f` each output
-    /// until the first error or the end of the budget.
-    fn each(&self, input: Val, mut f: impl FnMut(&Budget, Val)) -> Result<(), Failure> {
-        let budget = Budget::new();
+    /// Run the filter over `input` on `budget` (a fresh one for each evaluation),
+    /// handing `f` each output until the first error or the end of the budget.
+    fn each(
+        &self,
+        budget: &Budget,
+        input: Val,
+        mut f: impl FnMut(&Budget, Val),
+    ) -> Result<(), Failure> {
         let inputs = RcIter::new(core::iter::empty());
-        let ctx = Ctx::new([], &inputs).with_meter(&budget);
+        let ctx = Ctx::new([], &inputs).with_meter(budget);
         for out in self.0.run((ctx, input)) {
             match (out, budget.spent()) {
                 (_, Some(limit)) => return Err(Failure::Exceeded(limit)),
-                (Ok(out), None) => f(&budget, out),
+                (Ok(out), None) => f(budget, out),
                 (Err(e), None) => return Err(Failure::Error(truncated(&e.to_string()))),
             }
         }
@@ -312,6 +316,168 @@ mod tests {
             .unwrap()
             .holds(val(&json))
             .is_err());
+    }
+
+    /// Run `f` on a thread with the stack of a rayon worker (2 MiB), where `list`
+    /// evaluates its filters.
+    fn on_worker<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn_scoped(scope, f)
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    }
+
+    /// An entity's JSON, as `list` and `show` see it.
+    fn entity() -> Value {
+        json!({"identifier": "cart", "title": "Cart", "blueprint": "Component", "team": ["payments"],
+            "properties": {"lifecycle": "production", "type": "service", "createdAt": "2024-03-01T10:00:00Z",
+                "resolutionDate": "2024-03-04T10:00:00.000+0000", "created": "2024-03-01T10:00:00.000+0000",
+                "domainTitle": "Orders", "domain": "Orders", "tags": ["a", "b", "c"]},
+            "relations": {"system": "Cart", "resources": ["db", "topic"], "consumesApi": []}})
+    }
+
+    fn stopped(code: &str) -> Option<Limit> {
+        match compile(code).unwrap().run(&entity()) {
+            Err(Failure::Exceeded(limit)) => Some(limit),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn filters_that_recurse_loop_or_grow_without_end_are_stopped() {
+        on_worker(|| {
+            for (code, limit) in [
+                ("def f: [f]; f", Limit::Stack),
+                ("def f: f; f", Limit::Work),
+                ("[range(1e8)] | length", Limit::Work),
+                ("last(range(1e9))", Limit::Work),
+                ("[limit(100000000; repeat(1))] | length", Limit::Work),
+                ("reduce range(100000) as $i (null; [.]) | tojson", Limit::Nesting),
+                ("reduce range(100000) as $i (null; {a: .}) | length", Limit::Nesting),
+                // Doubling: a string, a shared tree, a tree built by updates.
+                ("reduce range(40) as $i (\"a\"; . + .) | length", Limit::Work),
+                ("reduce range(60) as $i (0; [., .]) | tojson", Limit::Work),
+                ("reduce range(60) as $i ({}; .a = . | .b = .a) | . == .", Limit::Work),
+                ("\"x\" * 1000000000000 | length", Limit::Work),
+                ("[range(1e6) | \"x\" * 1000] | length", Limit::Work),
+                // Neither `try` nor `?` can swallow the stop and carry on.
+                ("try (def f: f; f) catch \"caught\"", Limit::Work),
+                ("def f: try f catch f; f", Limit::Stack),
+                ("def r: (r)?; r", Limit::Stack),
+            ] {
+                assert_eq!(stopped(code), Some(limit), "{code}");
+            }
+        });
+    }
+
+    #[test]
+    fn deep_syntax_and_deep_text_neither_crash_compiling_nor_running() {
+        on_worker(|| {
+            // Every byte a level: the compile thread has the stack for it, and running
+            // it either answers or is stopped.
+            for code in ["-".repeat(4000) + "1", "[".repeat(2000) + &"]".repeat(2000)] {
+                let filter = compile(&code).unwrap();
+                let run = filter.run(&json!(null));
+                assert!(
+                    matches!(run, Ok(_) | Err(Failure::Exceeded(Limit::Stack))),
+                    "{run:?}"
+                );
+            }
+            let long = "1 + ".repeat(MAX_FILTER_BYTES / 4) + "1";
+            assert!(compile(&long).err().unwrap().contains("4096 bytes"));
+            // jaq's `fromjson` recursed once per level of the text.
+            let deep = compile("\"[\" * 100000 | fromjson").unwrap().run(&json!(null));
+            assert!(
+                matches!(&deep, Err(Failure::Error(e)) if e.contains("recursion limit")),
+                "{deep:?}"
+            );
+            let parsed = compile("\"{\\\"a\\\": [1, 2.5, \\\"x\\\"]}\" | fromjson").unwrap();
+            assert_eq!(parsed.run(&json!(null)), Ok(vec![json!({"a": [1, 2.5, "x"]})]));
+        });
+    }
+
+    #[test]
+    fn built_ins_that_reach_outside_the_evaluation_fail() {
+        for code in ["halt", "\"bye\" | halt_error", "\"bye\" | halt_error(1)", "env", "env.HOME"] {
+            let run = compile(code).unwrap().run(&json!(null));
+            assert!(
+                matches!(&run, Err(Failure::Error(e)) if e.contains("not available")),
+                "{code}: {run:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_evaluation_has_a_fresh_budget_and_a_stopped_one_leaves_nothing_behind() {
+        on_worker(|| {
+            let filter = compile("[range(.n)] | length").unwrap();
+            let budget = Budget::new();
+            let n = 100_000;
+            filter.each(&budget, val(&json!({"n": n})), |_, _| {}).unwrap();
+            // Enough items for more than half the budget: a second run fits only if
+            // nothing carried over from the first.
+            let n = n * (budget::WORK / 2 / budget.used() + 1);
+            for _ in 0..2 {
+                assert_eq!(filter.run(&json!({"n": n})), Ok(vec![json!(n)]));
+            }
+            // After a stop, the same thread and the same cached filter answer again.
+            let answer = |code: &str, input: Value| {
+                with_compiled(code, |f| f.unwrap().run(&input))
+            };
+            for _ in 0..3 {
+                assert!(matches!(
+                    answer("if .loop then def f: [f]; f else .n end", json!({"loop": true})),
+                    Err(Failure::Exceeded(Limit::Stack))
+                ));
+                assert_eq!(
+                    answer("if .loop then def f: [f]; f else .n end", json!({"n": 7})),
+                    Ok(vec![json!(7)])
+                );
+                assert!(matches!(
+                    answer("if .loop then def f: f; f else .n end", json!({"loop": true})),
+                    Err(Failure::Exceeded(Limit::Work))
+                ));
+                assert_eq!(
+                    answer("if .loop then def f: f; f else .n end", json!({"n": 8})),
+                    Ok(vec![json!(8)])
+                );
+            }
+        });
+    }
+
+    /// What real filters spend on one entity, against [`budget::WORK`]: the
+    /// calculations of the corpus's Port blueprints, those of the test fixtures, the
+    /// `--where` filters of `bench/query.sh`, and a few that read the whole entity.
+    #[test]
+    fn the_limits_leave_room_for_real_filters() {
+        let filters = [
+            "(now / 86400) - (.properties.createdAt | capture(\"(?<date>\\\\d{4}-\\\\d{2}-\\\\d{2})\") | .date | strptime(\"%Y-%m-%d\") | mktime / 86400) | floor",
+            "if (.properties.resolutionDate != null and .properties.created != null) then ((.properties.resolutionDate[0:19] + \"Z\" | fromdateiso8601) - (.properties.created[0:19] + \"Z\" | fromdateiso8601)) / 86400 else null end",
+            ".identifier | ascii_downcase",
+            "\"\\(.title) (\\(.properties.domainTitle))\"",
+            ".properties.domain + \"/\" + .identifier",
+            ".properties.lifecycle == \"production\"",
+            ".team | index(\"payments\")",
+            "[.relations[] | arrays | length] | add",
+            ".properties | to_entries | map(select(.value != null)) | from_entries | keys | join(\",\")",
+            "[paths] | length",
+            "walk(if type == \"string\" then ascii_downcase else . end) | tojson | length",
+        ];
+        on_worker(|| {
+            for code in filters {
+                let budget = Budget::new();
+                let filter = compile(code).unwrap();
+                // jaq's `strptime` wants a time of day; the work up to the error counts.
+                let run = filter.each(&budget, val(&entity()), |_, _| {});
+                assert!(!matches!(run, Err(Failure::Exceeded(_))), "{code}: {run:?}");
+                println!("{:>6} units  {code}", budget.used());
+                assert!(budget.used() < budget::WORK / 100, "{code}: {}", budget.used());
+            }
+        });
     }
 
     #[test]

@@ -100,6 +100,11 @@ impl Budget {
         self.spent.get()
     }
 
+    /// The units of work spent so far.
+    pub fn used(&self) -> u64 {
+        WORK - self.work.get()
+    }
+
     /// Spend what `cost` says, given what is left; refuse once anything was refused.
     fn spend(&self, cost: impl FnOnce(u64) -> Result<u64, Limit>) -> bool {
         if self.spent.get().is_some() {
