@@ -1037,6 +1037,42 @@ mod tests {
     }
 
     #[test]
+    fn a_calculation_stopped_by_its_budget_says_so_through_the_mirrors_that_read_it() {
+        let c = catalog(
+            &[
+                ("blueprints/System.json", r#"{"identifier": "System", "relations": {},
+                    "calculationProperties": {"runaway": {"type": "number", "calculation": "def f: [f]; f"}}}"#),
+                ("blueprints/Component.json", r#"{"identifier": "Component",
+                    "relations": {"system": {"target": "System", "many": false}},
+                    "mirrorProperties": {"systemRunaway": {"path": "system.runaway"}}}"#),
+            ],
+            &[
+                ("catalog/System/Cart.yaml", "title: Cart\n"),
+                ("catalog/Component/cart.yaml", "relations: {system: Cart}\n"),
+            ],
+        );
+        let d = derived(&c, "Component", "cart");
+        assert_eq!(d.values["systemRunaway"], Value::Null);
+        assert_eq!(d.problems[0].property, "systemRunaway");
+        assert!(
+            d.problems[0]
+                .message
+                .starts_with("`runaway` of System/Cart: the jq was stopped: it recursed"),
+            "{:?}",
+            d.problems
+        );
+        let exceeded = d.exceeded().unwrap();
+        assert_eq!(
+            (&*exceeded.blueprint, &*exceeded.property, &*exceeded.entity),
+            ("System", "runaway", "System/Cart")
+        );
+        assert_eq!(exceeded.limit, jq::Limit::Stack);
+        assert_eq!(derived(&c, "System", "Cart").exceeded(), Some(exceeded));
+        // Other problems are not stops.
+        assert_eq!(derived(&fixture(), "Component", "cart").exceeded(), None);
+    }
+
+    #[test]
     fn summaries() {
         assert_eq!(summarise("median", &mut [4.0, 1.0, 3.0, 2.0]), json!(2.5));
         assert_eq!(summarise("min", &mut [4.0, 1.0]), json!(1));
