@@ -226,7 +226,9 @@ impl Filter {
                 (Err(e), None) => return Err(Failure::Error(truncated(&e.to_string()))),
             }
         }
-        budget.spent().map_or(Ok(()), |limit| Err(Failure::Exceeded(limit)))
+        budget
+            .spent()
+            .map_or(Ok(()), |limit| Err(Failure::Exceeded(limit)))
     }
 }
 
@@ -356,12 +358,24 @@ mod tests {
                 ("[range(1e8)] | length", Limit::Work),
                 ("last(range(1e9))", Limit::Work),
                 ("[limit(100000000; repeat(1))] | length", Limit::Work),
-                ("reduce range(100000) as $i (null; [.]) | tojson", Limit::Nesting),
-                ("reduce range(100000) as $i (null; {a: .}) | length", Limit::Nesting),
+                (
+                    "reduce range(100000) as $i (null; [.]) | tojson",
+                    Limit::Nesting,
+                ),
+                (
+                    "reduce range(100000) as $i (null; {a: .}) | length",
+                    Limit::Nesting,
+                ),
                 // Doubling: a string, a shared tree, a tree built by updates.
-                ("reduce range(40) as $i (\"a\"; . + .) | length", Limit::Work),
+                (
+                    "reduce range(40) as $i (\"a\"; . + .) | length",
+                    Limit::Work,
+                ),
                 ("reduce range(60) as $i (0; [., .]) | tojson", Limit::Work),
-                ("reduce range(60) as $i ({}; .a = . | .b = .a) | . == .", Limit::Work),
+                (
+                    "reduce range(60) as $i ({}; .a = . | .b = .a) | . == .",
+                    Limit::Work,
+                ),
                 ("\"x\" * 1000000000000 | length", Limit::Work),
                 ("[range(1e6) | \"x\" * 1000] | length", Limit::Work),
                 // Neither `try` nor `?` can swallow the stop and carry on.
@@ -390,19 +404,30 @@ mod tests {
             let long = "1 + ".repeat(MAX_FILTER_BYTES / 4) + "1";
             assert!(compile(&long).err().unwrap().contains("4096 bytes"));
             // jaq's `fromjson` recursed once per level of the text.
-            let deep = compile("\"[\" * 100000 | fromjson").unwrap().run(&json!(null));
+            let deep = compile("\"[\" * 100000 | fromjson")
+                .unwrap()
+                .run(&json!(null));
             assert!(
                 matches!(&deep, Err(Failure::Error(e)) if e.contains("recursion limit")),
                 "{deep:?}"
             );
             let parsed = compile("\"{\\\"a\\\": [1, 2.5, \\\"x\\\"]}\" | fromjson").unwrap();
-            assert_eq!(parsed.run(&json!(null)), Ok(vec![json!({"a": [1, 2.5, "x"]})]));
+            assert_eq!(
+                parsed.run(&json!(null)),
+                Ok(vec![json!({"a": [1, 2.5, "x"]})])
+            );
         });
     }
 
     #[test]
     fn built_ins_that_reach_outside_the_evaluation_fail() {
-        for code in ["halt", "\"bye\" | halt_error", "\"bye\" | halt_error(1)", "env", "env.HOME"] {
+        for code in [
+            "halt",
+            "\"bye\" | halt_error",
+            "\"bye\" | halt_error(1)",
+            "env",
+            "env.HOME",
+        ] {
             let run = compile(code).unwrap().run(&json!(null));
             assert!(
                 matches!(&run, Err(Failure::Error(e)) if e.contains("not available")),
@@ -417,7 +442,9 @@ mod tests {
             let filter = compile("[range(.n)] | length").unwrap();
             let budget = Budget::new();
             let n = 100_000;
-            filter.each(&budget, val(&json!({"n": n})), |_, _| {}).unwrap();
+            filter
+                .each(&budget, val(&json!({"n": n})), |_, _| {})
+                .unwrap();
             // Enough items for more than half the budget: a second run fits only if
             // nothing carried over from the first.
             let n = n * (budget::WORK / 2 / budget.used() + 1);
@@ -425,12 +452,13 @@ mod tests {
                 assert_eq!(filter.run(&json!({"n": n})), Ok(vec![json!(n)]));
             }
             // After a stop, the same thread and the same cached filter answer again.
-            let answer = |code: &str, input: Value| {
-                with_compiled(code, |f| f.unwrap().run(&input))
-            };
+            let answer = |code: &str, input: Value| with_compiled(code, |f| f.unwrap().run(&input));
             for _ in 0..3 {
                 assert!(matches!(
-                    answer("if .loop then def f: [f]; f else .n end", json!({"loop": true})),
+                    answer(
+                        "if .loop then def f: [f]; f else .n end",
+                        json!({"loop": true})
+                    ),
                     Err(Failure::Exceeded(Limit::Stack))
                 ));
                 assert_eq!(
@@ -438,7 +466,10 @@ mod tests {
                     Ok(vec![json!(7)])
                 );
                 assert!(matches!(
-                    answer("if .loop then def f: f; f else .n end", json!({"loop": true})),
+                    answer(
+                        "if .loop then def f: f; f else .n end",
+                        json!({"loop": true})
+                    ),
                     Err(Failure::Exceeded(Limit::Work))
                 ));
                 assert_eq!(
@@ -453,6 +484,7 @@ mod tests {
     /// calculations of the corpus's Port blueprints, those of the test fixtures, the
     /// `--where` filters of `bench/query.sh`, and a few that read the whole entity.
     #[test]
+    #[allow(clippy::print_stderr)] // the figures for the budget's documentation (`--nocapture`)
     fn the_limits_leave_room_for_real_filters() {
         let filters = [
             "(now / 86400) - (.properties.createdAt | capture(\"(?<date>\\\\d{4}-\\\\d{2}-\\\\d{2})\") | .date | strptime(\"%Y-%m-%d\") | mktime / 86400) | floor",
@@ -474,8 +506,12 @@ mod tests {
                 // jaq's `strptime` wants a time of day; the work up to the error counts.
                 let run = filter.each(&budget, val(&entity()), |_, _| {});
                 assert!(!matches!(run, Err(Failure::Exceeded(_))), "{code}: {run:?}");
-                println!("{:>6} units  {code}", budget.used());
-                assert!(budget.used() < budget::WORK / 100, "{code}: {}", budget.used());
+                eprintln!("{:>6} units  {code}", budget.used());
+                assert!(
+                    budget.used() < budget::WORK / 100,
+                    "{code}: {}",
+                    budget.used()
+                );
             }
         });
     }

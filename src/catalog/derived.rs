@@ -266,7 +266,7 @@ pub struct Problem {
     pub message: String,
     /// The calculation that was stopped on the way, when one was.
     #[serde(skip)]
-    pub exceeded: Option<Exceeded>,
+    pub exceeded: Option<Box<Exceeded>>,
 }
 
 /// A calculation property stopped by a limit of its jq budget ([`jq::Limit`]). Unlike
@@ -301,7 +301,7 @@ impl std::fmt::Display for Exceeded {
 #[derive(Debug, Clone, PartialEq)]
 struct Why {
     message: String,
-    exceeded: Option<Exceeded>,
+    exceeded: Option<Box<Exceeded>>,
 }
 
 impl Why {
@@ -342,7 +342,7 @@ pub struct Derived {
 impl Derived {
     /// The first calculation stopped by its jq budget, if one was.
     pub fn exceeded(&self) -> Option<&Exceeded> {
-        self.problems.iter().find_map(|p| p.exceeded.as_ref())
+        self.problems.iter().find_map(|p| p.exceeded.as_deref())
     }
 }
 
@@ -581,7 +581,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
                 };
                 return Err(Why {
                     message: format!("the jq was stopped: {limit}"),
-                    exceeded: Some(exceeded),
+                    exceeded: Some(Box::new(exceeded)),
                 });
             }
         };
@@ -1040,11 +1040,17 @@ mod tests {
     fn a_calculation_stopped_by_its_budget_says_so_through_the_mirrors_that_read_it() {
         let c = catalog(
             &[
-                ("blueprints/System.json", r#"{"identifier": "System", "relations": {},
-                    "calculationProperties": {"runaway": {"type": "number", "calculation": "def f: [f]; f"}}}"#),
-                ("blueprints/Component.json", r#"{"identifier": "Component",
+                (
+                    "blueprints/System.json",
+                    r#"{"identifier": "System", "relations": {},
+                    "calculationProperties": {"runaway": {"type": "number", "calculation": "def f: [f]; f"}}}"#,
+                ),
+                (
+                    "blueprints/Component.json",
+                    r#"{"identifier": "Component",
                     "relations": {"system": {"target": "System", "many": false}},
-                    "mirrorProperties": {"systemRunaway": {"path": "system.runaway"}}}"#),
+                    "mirrorProperties": {"systemRunaway": {"path": "system.runaway"}}}"#,
+                ),
             ],
             &[
                 ("catalog/System/Cart.yaml", "title: Cart\n"),

@@ -580,21 +580,32 @@ fn a_calculation_that_recurses_loops_or_grows_without_end_stops_list_and_show_wi
                 "{calculation}: {args:?}: {stderr}"
             );
             assert!(
-                stderr.contains("hint: fix `calculationProperties.runaway.calculation` of blueprint `Domain`"),
+                stderr.contains(
+                    "hint: fix `calculationProperties.runaway.calculation` of blueprint `Domain`"
+                ),
                 "{stderr}"
             );
         }
     }
     // What it ran into, in words.
-    let (_, _, stderr) = run_within(with_calculation(RUNAWAYS[0]).path(), &["show", "Domain/Orders"]);
+    let (_, _, stderr) = run_within(
+        with_calculation(RUNAWAYS[0]).path(),
+        &["show", "Domain/Orders"],
+    );
     assert!(stderr.contains("it recursed deeper than"), "{stderr}");
-    let (_, _, stderr) = run_within(with_calculation(RUNAWAYS[1]).path(), &["show", "Domain/Orders"]);
+    let (_, _, stderr) = run_within(
+        with_calculation(RUNAWAYS[1]).path(),
+        &["show", "Domain/Orders"],
+    );
     assert!(stderr.contains("units of work"), "{stderr}");
     let (_, _, stderr) = run_within(
         with_calculation("reduce range(100000) as $i (null; [.]) | tojson | length").path(),
         &["show", "Domain/Orders"],
     );
-    assert!(stderr.contains("nested more than 256 levels deep"), "{stderr}");
+    assert!(
+        stderr.contains("nested more than 256 levels deep"),
+        "{stderr}"
+    );
 }
 
 /// Each entity's calculation runs on its own budget: one entity running away says which
@@ -611,7 +622,10 @@ fn a_calculation_that_runs_away_on_one_entity_names_it_and_the_others_still_comp
     );
     let (code, _, stderr) = run_within(root, &["list", "Component", "--format", "ids"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("was stopped on Component/CoreKafkaLibrary:"), "{stderr}");
+    assert!(
+        stderr.contains("was stopped on Component/CoreKafkaLibrary:"),
+        "{stderr}"
+    );
     for (entity, slug) in [
         ("Component/CartService", "cartservice"),
         ("Component/CorePaymentLibrary", "corepaymentlibrary"),
@@ -638,12 +652,18 @@ fn a_where_filter_that_recurses_loops_or_grows_without_end_stops_list_with_an_er
                 stderr.contains(&format!("--where `{filter}` was stopped on API/CartAPI:")),
                 "{filter}: {stderr}"
             );
-            assert!(stderr.contains("hint: a filter is run on each entity"), "{stderr}");
+            assert!(
+                stderr.contains("hint: a filter is run on each entity"),
+                "{stderr}"
+            );
         }
         // Stopped on one entity only: the first in catalog order is named.
         let filter = "if .identifier == \"CartService\" or .identifier == \"Products\" then def f: [f]; f else true end";
         let (code, _, stderr) = run_within(root, &["list", "--where", filter, "--format", "ids"]);
         assert_eq!(code, 2, "{stderr}");
-        assert!(stderr.contains("was stopped on Component/CartService:"), "{stderr}");
+        assert!(
+            stderr.contains("was stopped on Component/CartService:"),
+            "{stderr}"
+        );
     }
 }
