@@ -143,19 +143,53 @@ fn natives() -> impl Iterator<Item = jaq_std::Filter<Native<Val>>> {
         })
 }
 
-/// `fromjson`, parsed by serde_json, which refuses text nested more than 128 levels
-/// deep before its recursion can exhaust the stack.
+/// `fromjson` as jaq-json has it, but for text nested deeper than [`MAX_JSON_NESTING`],
+/// which it refuses before its reader's recursion could exhaust the stack.
 fn fromjson<'a>(_: &'a Lut<Native<Val>>, cv: Cv<'a, Val>) -> ValXs<'a, Val> {
+    use hifijson::token::Lex;
     let parsed = match &cv.1 {
-        Val::Str(text) => serde_json::from_str::<Value>(text)
-            .map(|value| val(&value))
-            .map_err(|e| Error::str(format_args!("cannot parse the string as JSON: {e}"))),
+        Val::Str(text) if nesting(text) > MAX_JSON_NESTING => Err(Error::str(format_args!(
+            "cannot parse the string as JSON: it nests more than {MAX_JSON_NESTING} levels deep"
+        ))),
+        Val::Str(text) => hifijson::SliceLexer::new(text.as_bytes())
+            .exactly_one(Val::parse)
+            .map_err(|e| {
+                Error::str(format_args!(
+                    "cannot parse {} as JSON: {e}",
+                    truncated(text)
+                ))
+            }),
         other => Err(Error::str(format_args!(
             "cannot parse {} as JSON: it is not a string",
             truncated(&other.to_string())
         ))),
     };
     box_once(parsed.map_err(Exn::from))
+}
+
+/// How deep `fromjson` may find JSON text to nest: as deep as a catalog document may.
+const MAX_JSON_NESTING: usize = 128;
+
+/// How deep brackets and braces nest in `text`, outside its strings (an upper bound
+/// for text that is not JSON).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            _ if in_string => {}
+            b'[' | b'{' => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    most
 }
 
 /// The longest runtime error message kept: a filter's error can quote a whole value.
@@ -408,8 +442,15 @@ mod tests {
                 .unwrap()
                 .run(&json!(null));
             assert!(
-                matches!(&deep, Err(Failure::Error(e)) if e.contains("recursion limit")),
+                matches!(&deep, Err(Failure::Error(e)) if e.contains("more than 128 levels")),
                 "{deep:?}"
+            );
+            assert_eq!(nesting(r#"[{"a": "]]}[[[\"", "b": [1]}]"#), 3);
+            // As jaq-json reads it: a number too long for 64 bits keeps its digits.
+            let big = compile("\"[123456789012345678901234567890]\" | fromjson | tojson").unwrap();
+            assert_eq!(
+                big.run(&json!(null)),
+                Ok(vec![json!("[123456789012345678901234567890]")])
             );
             let parsed = compile("\"{\\\"a\\\": [1, 2.5, \\\"x\\\"]}\" | fromjson").unwrap();
             assert_eq!(
