@@ -154,10 +154,13 @@ impl jaq_core::Meter<Val> for Budget {
     }
 
     fn compare(&self, l: &Val, r: &Val) -> bool {
-        // Comparing stops at the smaller value's end at the latest.
+        // Comparing stops at the smaller value's end at the latest: weigh the one that
+        // looks smaller first, and the other only as far (`. == null` costs one unit,
+        // however large `.` is).
+        let (small, large) = if shallow(l) <= shallow(r) { (l, r) } else { (r, l) };
         self.spend(|most| {
-            let left = weigh(l, most)?;
-            Ok(left.min(weigh(r, left)?))
+            let first = weigh(small, most)?;
+            Ok(first.min(weigh(large, first)?))
         })
     }
 }
@@ -176,46 +179,42 @@ fn leaf(v: &Val) -> u64 {
     }
 }
 
-/// The units of `v`, counted without recursion until they pass `most` (then `most + 1`
-/// is as good as the rest). Shared parts count each time they are reached: that is what
-/// printing or comparing them costs.
+/// The units of `v`, counted until they pass `most` (then `most + 1` is as good as the
+/// rest). Shared parts count each time they are reached: that is what printing or
+/// comparing them costs. This recurses, at most [`NESTING`] levels (a few KiB).
 fn weigh(v: &Val, most: u64) -> Result<u64, Limit> {
-    if !matches!(v, Val::Arr(_) | Val::Obj(_)) {
-        return Ok(leaf(v));
-    }
-    let mut units = 1;
-    // The containers being walked, each with the index of its next child.
-    let mut path: Vec<(&Val, usize)> = Vec::with_capacity(8);
-    path.push((v, 0));
-    while let Some(top) = path.last_mut() {
-        let (container, next) = *top;
-        top.1 += 1;
-        let child = match container {
-            Val::Arr(items) => items.get(next),
-            Val::Obj(fields) => fields.get_index(next).map(|(key, value)| {
-                units += key.len() as u64;
-                value
-            }),
-            _ => None,
-        };
-        match child {
-            None => {
-                path.pop();
-            }
-            Some(child @ (Val::Arr(_) | Val::Obj(_))) => {
-                if path.len() >= NESTING {
-                    return Err(Limit::Nesting);
-                }
-                units += 1;
-                path.push((child, 0));
-            }
-            Some(child) => units += leaf(child),
-        }
-        if units > most {
-            break;
-        }
-    }
+    let mut units = 0;
+    add_weight(v, 0, most, &mut units)?;
     Ok(units)
+}
+
+/// Add the units of `v`, nested `depth` levels deep, to `units`, stopping once they
+/// pass `most`.
+fn add_weight(v: &Val, depth: usize, most: u64, units: &mut u64) -> Result<(), Limit> {
+    match v {
+        Val::Arr(_) | Val::Obj(_) if depth >= NESTING => return Err(Limit::Nesting),
+        Val::Arr(items) => {
+            *units += 1;
+            for item in items.iter() {
+                if *units > most {
+                    break;
+                }
+                add_weight(item, depth + 1, most, units)?;
+            }
+        }
+        Val::Obj(fields) => {
+            *units += 1;
+            for (key, value) in fields.iter() {
+                if *units > most {
+                    break;
+                }
+                *units += key.len() as u64;
+                add_weight(value, depth + 1, most, units)?;
+            }
+        }
+        other => *units += leaf(other),
+    }
+    Ok(())
 }
 
 /// The units of a value's own level: its bytes, items or fields.
