@@ -14,8 +14,9 @@
 //! - **work** ([`WORK`] units): a step is one unit (a filter applied, a value yielded by
 //!   a path or a built-in), and a value built, copied, compared or read whole by a
 //!   built-in costs its size (a unit per value and per byte of string). Time is about
-//!   proportional to the units, and so is memory, since every allocation was charged
-//!   for before or as it was made.
+//!   proportional to the units, and so is memory: what an evaluation keeps was charged
+//!   for when it was built, and what a built-in makes at once (`explode`, `tojson`) is
+//!   within a small multiple of the input it was charged for.
 //! - **native stack** ([`STACK`] bytes below where the evaluation started): measured,
 //!   not counted, because a frame's size differs between filters and between debug and
 //!   release builds.
@@ -100,16 +101,14 @@ impl Budget {
         self.spent.get()
     }
 
-    /// The units of work spent so far.
+    /// The units of work spent so far (all of them once stopped).
     pub fn used(&self) -> u64 {
         WORK - self.work.get()
     }
 
-    /// Spend what `cost` says, given what is left; refuse once anything was refused.
+    /// Spend what `cost` says, given what is left (every cost is at least a unit, so
+    /// nothing is allowed once the budget is stopped).
     fn spend(&self, cost: impl FnOnce(u64) -> Result<u64, Limit>) -> bool {
-        if self.spent.get().is_some() {
-            return false;
-        }
         let left = self.work.get();
         match cost(left) {
             Ok(units) if units <= left => {
@@ -121,8 +120,12 @@ impl Budget {
         }
     }
 
+    /// Refuse this and everything after; the first limit reached is the one reported.
     fn stop(&self, limit: Limit) -> bool {
-        self.spent.set(Some(limit));
+        if self.spent.get().is_none() {
+            self.spent.set(Some(limit));
+        }
+        self.work.set(0);
         false
     }
 }
@@ -135,10 +138,15 @@ impl Default for Budget {
 
 impl jaq_core::Meter<Val> for Budget {
     fn step(&self) -> bool {
+        let left = self.work.get();
+        if left == 0 {
+            return self.stop(Limit::Work);
+        }
         if stack_position() < self.floor {
             return self.stop(Limit::Stack);
         }
-        self.spend(|_| Ok(1))
+        self.work.set(left - 1);
+        true
     }
 
     fn value(&self, v: &Val) -> bool {
@@ -157,7 +165,15 @@ impl jaq_core::Meter<Val> for Budget {
         // Comparing stops at the smaller value's end at the latest: weigh the one that
         // looks smaller first, and the other only as far (`. == null` costs one unit,
         // however large `.` is).
-        let (small, large) = if shallow(l) <= shallow(r) { (l, r) } else { (r, l) };
+        let containers = |v: &Val| matches!(v, Val::Arr(_) | Val::Obj(_));
+        if !(containers(l) && containers(r)) {
+            return self.spend(|_| Ok(leaf(l).min(leaf(r))));
+        }
+        let (small, large) = if shallow(l) <= shallow(r) {
+            (l, r)
+        } else {
+            (r, l)
+        };
         self.spend(|most| {
             let first = weigh(small, most)?;
             Ok(first.min(weigh(large, first)?))

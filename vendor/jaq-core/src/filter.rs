@@ -289,9 +289,13 @@ fn charged<'a, V>(allowed: bool, v: V) -> ValX<'a, V> {
     }
 }
 
-/// portolan: `ys`, each output charged as a step and as a new value.
+/// portolan: `ys`, each output charged as a step, unless there is exactly one (the
+/// step that made it was charged already).
 fn charge_each<'a, V: 'a>(ys: ValXs<'a, V>, meter: &'a dyn Meter<V>) -> ValXs<'a, V> {
-    Box::new(ys.map(move |y| y.and_then(|y| charged(meter.step() && meter.value(&y), y))))
+    if ys.size_hint() == (1, Some(1)) {
+        return ys;
+    }
+    Box::new(ys.map(move |y| y.and_then(|y| charged(meter.step(), y))))
 }
 
 /// Runs `def recurse: ., (.[]? | recurse); v | recurse`.
@@ -603,8 +607,8 @@ impl<F: FilterT<F>> FilterT<F> for Id {
             Ast::Native(id, args) => {
                 let cvs = bind_vars(args, lut, cv.0.with_vars(Vars::new([])), cv);
                 flat_map_then(cvs, move |cv| {
-                    // portolan: a native filter reads its input and arguments whole;
-                    // each value it yields is a step and a new value
+                    // portolan: a native filter reads its input and arguments whole
+                    // (so what it builds is charged for); each value it yields is a step
                     if !(meter.value(&cv.1) && cv.0.vars.all_vars(|v| meter.value(v))) {
                         return spent();
                     }
