@@ -31,20 +31,21 @@ use std::rc::Rc;
 
 /// Units of work one evaluation may spend.
 ///
-/// Measured (release build, `cargo test --lib jq -- --ignored --nocapture`, see
-/// `the_limits_leave_room_for_real_filters`): the calculations of the corpus's Port
-/// blueprints and the `list --where` filters of `bench/query.sh` spend 30 to 700 units
-/// on a catalog entity, and a million units take about 30 ms. The limit is several
-/// thousand times what a real filter spends on one entity, and a filter that runs into
-/// it stops within a fraction of a second, having allocated at most some tens of MB.
+/// Measured (`cargo test --lib jq::tests::the_limits -- --nocapture`): the calculations
+/// of the corpus's Port blueprints, those of the test fixtures and the `--where`
+/// filters of `bench/query.sh` spend 22 to 687 units on a catalog entity, filters that
+/// read all of it (`walk`, `paths`, `to_entries`) 1,100 to 3,200. The limit is hundreds
+/// of times that. A filter that runs into it is stopped after about 0.13 s (`def f: f;
+/// f`, release build), having held at most some 40 MB (`[range(1e8)]`).
 pub const WORK: u64 = 2_000_000;
 
 /// Bytes of native stack one evaluation may use below the frame that started it.
 ///
 /// Evaluations run on rayon's workers (2 MiB of stack each) and on the main thread (8
-/// MiB); 1 MiB leaves room for the frames above the evaluation and for the last steps
-/// before the check, and is 200 levels of recursion of a jq definition in a debug
-/// build (several times more in a release build).
+/// MiB), and must stop at the same place on both; 1 MiB leaves room for the frames
+/// above the evaluation and for the last steps before the check. It holds about 250
+/// levels of recursion of a jq definition, or `walk` over a value nested 200 levels
+/// deep, in a release build (a debug build's frames are about ten times larger).
 pub const STACK: usize = 1 << 20;
 
 /// How deep the values an evaluation builds may nest: twice what a catalog document

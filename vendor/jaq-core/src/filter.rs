@@ -416,12 +416,16 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                 let s = Self::V::from(s.clone());
                 box_once(charged(meter.value(&s), s))
             }
-            // portolan: what `[f]` and `{k: v}` build is charged
-            Ast::Arr(f) => box_once(
-                f.run(lut, cv)
-                    .collect::<ValX<_>>()
-                    .and_then(|a| charged(meter.value(&a), a)),
-            ),
+            // portolan: what `[f]` and `{k: v}` build is charged, an array item by item
+            // as it is collected (a long array stops before it is there)
+            Ast::Arr(f) => {
+                let items = f.run(lut, cv);
+                box_once(
+                    items
+                        .map(|y| y.and_then(|y| charged(meter.value(&y), y)))
+                        .collect(),
+                )
+            }
             Ast::ObjEmpty => box_once(Self::V::from_map([]).map_err(Exn::from)),
             Ast::ObjSingle(k, v) => Box::new(Self::cartesian(k, v, lut, cv).map(move |(k, v)| {
                 let o = Self::V::from_map([(k?, v?)])?;
