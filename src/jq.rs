@@ -412,6 +412,9 @@ mod tests {
                 ),
                 ("\"x\" * 1000000000000 | length", Limit::Work),
                 ("[range(1e6) | \"x\" * 1000] | length", Limit::Work),
+                // Searching a long text for a long needle, again and again.
+                ("(\"a\" * 100000) as $t | $t[:1000] as $n | [range(100) | $t | indices($n)] | length", Limit::Work),
+                ("(\"a\" * 100000) as $t | $t[:1000] as $n | [range(100) | $t | test($n)] | length", Limit::Work),
                 // Neither `try` nor `?` can swallow the stop and carry on.
                 ("try (def f: f; f) catch \"caught\"", Limit::Work),
                 ("def f: try f catch f; f", Limit::Stack),

@@ -16,7 +16,9 @@
 //!   built-in costs its size (a unit per value and per byte of string). Time is about
 //!   proportional to the units, and so is memory: what an evaluation keeps was charged
 //!   for when it was built, and what a built-in makes at once (`explode`, `tojson`) is
-//!   within a small multiple of the input it was charged for.
+//!   within a small multiple of the input it was charged for. A built-in given a long
+//!   input and a long argument is charged their product, which is what searching one
+//!   for the other can cost (`indices`, a regular expression).
 //! - **native stack** ([`STACK`] bytes below where the evaluation started): measured,
 //!   not counted, because a frame's size differs between filters and between debug and
 //!   release builds.
@@ -180,7 +182,29 @@ impl jaq_core::Meter<Val> for Budget {
             Ok(first.min(weigh(large, first)?))
         })
     }
+
+    fn native(&self, input: &Val, args: &mut dyn Iterator<Item = &Val>) -> bool {
+        self.spend(|most| {
+            let read = weigh(input, most)?;
+            let mut given = 0u64;
+            for arg in args {
+                given = given.saturating_add(weigh(arg, most)?);
+            }
+            // Searching a long text for a long needle or pattern (`indices`, `test`)
+            // takes time in proportion to both.
+            let searched = if read > SEARCHED_FROM && given > SEARCHED_FROM {
+                read.saturating_mul(given)
+            } else {
+                0
+            };
+            Ok(read.saturating_add(given).saturating_add(searched))
+        })
+    }
 }
+
+/// The size from which a built-in's input and arguments are charged their product as
+/// well as their sum: below it, the product is within this multiple of the sum.
+const SEARCHED_FROM: u64 = 64;
 
 /// An address in the current stack frame.
 fn stack_position() -> usize {
@@ -328,6 +352,19 @@ mod tests {
         let budget = Budget::new();
         assert!(budget.math(&s, Math::Add, &s.clone()));
         assert_eq!(budget.work.get(), WORK - 7 - 7);
+    }
+
+    #[test]
+    fn a_long_search_for_a_long_needle_costs_their_product() {
+        let text = json(serde_json::json!("a".repeat(2_000)));
+        let needle = json(serde_json::json!("a".repeat(500)));
+        let budget = Budget::new();
+        assert!(budget.native(&text, &mut [&needle].into_iter()));
+        assert_eq!(budget.used(), 2_001 + 501 + 2_001 * 501);
+        let budget = Budget::new();
+        let short = json(serde_json::json!("a"));
+        assert!(budget.native(&text, &mut [&short].into_iter()));
+        assert_eq!(budget.used(), 2_001 + 2);
     }
 
     #[test]

@@ -34,16 +34,16 @@ impl<'a, V> Vars<'a, V> {
         self.0.get(i)
     }
 
-    /// portolan: whether `f` holds for every bound variable.
-    fn all_vars(&self, f: impl Fn(&V) -> bool) -> bool {
+    /// portolan: the values of the bound variables.
+    fn values(&self) -> impl Iterator<Item = &V> {
         let mut list = &self.0;
-        while let Some(bind) = list.head() {
-            if matches!(bind, Bind::Var(v) if !f(v)) {
-                return false;
-            }
+        core::iter::from_fn(move || loop {
+            let bind = list.head()?;
             list = list.skip(1);
-        }
-        true
+            if let Bind::Var(v) = bind {
+                return Some(v);
+            }
+        })
     }
 }
 
@@ -613,7 +613,7 @@ impl<F: FilterT<F>> FilterT<F> for Id {
                 flat_map_then(cvs, move |cv| {
                     // portolan: a native filter reads its input and arguments whole
                     // (so what it builds is charged for); each value it yields is a step
-                    if !(meter.value(&cv.1) && cv.0.vars.all_vars(|v| meter.value(v))) {
+                    if !meter.native(&cv.1, &mut cv.0.vars.values()) {
                         return spent();
                     }
                     charge_each(lut.funs[*id].run(lut, cv), meter)

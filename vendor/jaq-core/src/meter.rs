@@ -31,6 +31,11 @@ pub trait Meter<V> {
 
     /// `l` and `r` are about to be compared.
     fn compare(&self, l: &V, r: &V) -> bool;
+
+    /// A native filter is about to run on `input` with `args` (the values of its
+    /// variable arguments): it may read them whole, and some take time proportional
+    /// to the product of their sizes (a regular expression or `indices`).
+    fn native(&self, input: &V, args: &mut dyn Iterator<Item = &V>) -> bool;
 }
 
 /// The meter of a context made by [`crate::Ctx::new`]: no limit, as upstream.
@@ -50,6 +55,9 @@ impl<V> Meter<V> for Unlimited {
         true
     }
     fn compare(&self, _: &V, _: &V) -> bool {
+        true
+    }
+    fn native(&self, _: &V, _: &mut dyn Iterator<Item = &V>) -> bool {
         true
     }
 }
