@@ -5,7 +5,7 @@
 //! over every entity. Filters are untrusted (they come from the repository), so each
 //! evaluation runs on a [`Budget`], compiling runs on a thread with a stack deep enough
 //! for any filter portolan takes ([`MAX_FILTER_BYTES`]), and the built-ins that reach
-//! outside the evaluation are not there ([`natives`]).
+//! outside the evaluation fail (`natives`).
 
 mod budget;
 
@@ -24,8 +24,8 @@ use std::rc::Rc;
 
 /// The longest filter portolan compiles. jaq's parser and compiler recurse once per
 /// level of a filter's syntax, up to one level per byte (`- - - 1`), about 10 KiB of
-/// stack a level in a debug build: [`COMPILE_STACK`] holds this many levels with room
-/// to spare. Real calculation properties are one line (the longest in the corpus of
+/// stack a level in a debug build: the compiling thread's stack (`COMPILE_STACK`) holds
+/// this many levels with room to spare. Real calculation properties are one line (the longest in the corpus of
 /// public Port blueprints has 250 bytes).
 pub const MAX_FILTER_BYTES: usize = 4096;
 
