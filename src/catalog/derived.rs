@@ -264,6 +264,69 @@ pub struct Problem {
     /// `mirror`, `calculation` or `aggregation`.
     pub kind: &'static str,
     pub message: String,
+    /// The calculation that was stopped on the way, when one was.
+    #[serde(skip)]
+    pub exceeded: Option<Box<Exceeded>>,
+}
+
+/// A calculation property stopped by a limit of its jq budget ([`jq::Limit`]). Unlike
+/// the other problems this is not about the entity's data but about a filter that
+/// cannot be run, which `list` and `show` report as an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    pub blueprint: String,
+    pub property: String,
+    /// The filter, as the blueprint has it.
+    pub calculation: String,
+    /// `BLUEPRINT/ID` of the entity it was stopped on.
+    pub entity: String,
+    pub limit: jq::Limit,
+}
+
+impl std::fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "the calculation property `{}` of blueprint `{}` ({}) was stopped on {}: {}",
+            self.property,
+            self.blueprint,
+            jq::quoted(&self.calculation),
+            self.entity,
+            self.limit
+        )
+    }
+}
+
+/// Why a derived value was not computed: the message of its [`Problem`].
+#[derive(Debug, Clone, PartialEq)]
+struct Why {
+    message: String,
+    exceeded: Option<Box<Exceeded>>,
+}
+
+impl Why {
+    /// This reason, as the reason of a value that depends on the one it was given for.
+    fn within(self, what: String) -> Self {
+        Why {
+            message: format!("{what}: {}", self.message),
+            ..self
+        }
+    }
+}
+
+impl From<String> for Why {
+    fn from(message: String) -> Self {
+        Why {
+            message,
+            exceeded: None,
+        }
+    }
+}
+
+impl From<&str> for Why {
+    fn from(message: &str) -> Self {
+        message.to_owned().into()
+    }
 }
 
 /// An entity's derived values: every derived key (null when not computed) and the
@@ -274,6 +337,13 @@ pub struct Derived {
     /// Derived key → its kind, for display.
     pub kinds: BTreeMap<String, &'static str>,
     pub problems: Vec<Problem>,
+}
+
+impl Derived {
+    /// The first calculation stopped by its jq budget, if one was.
+    pub fn exceeded(&self) -> Option<&Exceeded> {
+        self.problems.iter().find_map(|p| p.exceeded.as_deref())
+    }
 }
 
 /// How deep derived values may refer to other derived values (a mirror of a mirror of
@@ -326,18 +396,19 @@ impl<'g, 'a> Deriver<'g, 'a> {
             return derived;
         };
         let blueprint = &catalog.blueprints.list[bp];
-        let mut put = |key: &str, kind: &'static str, result: Result<Value, String>| {
+        let mut put = |key: &str, kind: &'static str, result: Result<Value, Why>| {
             derived.kinds.insert(key.to_owned(), kind);
             match result {
                 Ok(v) => {
                     derived.values.insert(key.to_owned(), v);
                 }
-                Err(message) => {
+                Err(why) => {
                     derived.values.insert(key.to_owned(), Value::Null);
                     derived.problems.push(Problem {
                         property: key.to_owned(),
                         kind,
-                        message,
+                        message: why.message,
+                        exceeded: why.exceeded,
                     });
                 }
             }
@@ -356,7 +427,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
     }
 
     /// The mirror values of entity `i`, by key.
-    fn mirrors(&self, i: usize, depth: usize) -> Vec<(String, Result<Value, String>)> {
+    fn mirrors(&self, i: usize, depth: usize) -> Vec<(String, Result<Value, Why>)> {
         let catalog = self.graph.catalog;
         let Some(bp) = catalog.entities[i].blueprint else {
             return Vec::new();
@@ -370,13 +441,14 @@ impl<'g, 'a> Deriver<'g, 'a> {
 
     /// One derived value of entity `i` by key (for a mirror path or an aggregation
     /// that ends at a derived property of another entity).
-    fn derived_value(&self, i: usize, key: &str, depth: usize) -> Option<Result<Value, String>> {
+    fn derived_value(&self, i: usize, key: &str, depth: usize) -> Option<Result<Value, Why>> {
         let catalog = self.graph.catalog;
         let blueprint = &catalog.blueprints.list[catalog.entities[i].blueprint?];
         if depth > MAX_DEPTH {
             return Some(Err(format!(
                 "derived properties refer to each other more than {MAX_DEPTH} levels deep (a cycle?)"
-            )));
+            )
+            .into()));
         }
         if let Some(path) = blueprint.mirrors.get(key) {
             return Some(self.mirror(i, path, depth + 1));
@@ -393,7 +465,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
 
     /// Follow a mirror path (`relation.relation.property`) from entity `i`. Through a
     /// `many` relation the value is a list, one item per related entity.
-    fn mirror(&self, i: usize, path: &str, depth: usize) -> Result<Value, String> {
+    fn mirror(&self, i: usize, path: &str, depth: usize) -> Result<Value, Why> {
         let catalog = self.graph.catalog;
         let segments: Vec<&str> = path.split('.').collect();
         let Some((last, relations)) = segments.split_last() else {
@@ -432,7 +504,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
     }
 
     /// A property, meta property (`$title`…) or relation of entity `e`.
-    fn field(&self, e: usize, name: &str, depth: usize) -> Result<Value, String> {
+    fn field(&self, e: usize, name: &str, depth: usize) -> Result<Value, Why> {
         let catalog = self.graph.catalog;
         let entity = &catalog.entities[e];
         let document = |key: &str| entity.value.as_ref().and_then(|v| v.get(key)).cloned();
@@ -448,18 +520,19 @@ impl<'g, 'a> Deriver<'g, 'a> {
             "$createdAt" | "$updatedAt" => {
                 let key = &name[1..];
                 document(key).ok_or_else(|| {
-                    format!(
+                    Why::from(format!(
                         "`{name}` of {} is Port's own record, and its file does not say it",
                         reference(catalog, entity)
-                    )
+                    ))
                 })?
             }
             _ => {
                 if let Some(v) = entity.properties().and_then(|p| p.get(name)) {
                     v.clone()
                 } else if let Some(result) = self.derived_value(e, name, depth) {
-                    result
-                        .map_err(|m| format!("`{name}` of {}: {m}", reference(catalog, entity)))?
+                    result.map_err(|why| {
+                        why.within(format!("`{name}` of {}", reference(catalog, entity)))
+                    })?
                 } else if let Some(v) = entity.relations().and_then(|r| r.get(name)) {
                     v.clone()
                 } else {
@@ -474,8 +547,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
         &self,
         i: usize,
         key: &str,
-        mirrors: &[(String, Result<Value, String>)],
-    ) -> Result<Value, String> {
+        mirrors: &[(String, Result<Value, Why>)],
+    ) -> Result<Value, Why> {
         let catalog = self.graph.catalog;
         let entity = &catalog.entities[i];
         let Some(bp) = entity.blueprint else {
@@ -483,7 +556,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
         };
         let filter = match self.calculations[bp].get(key) {
             Some(Ok(filter)) => filter,
-            Some(Err(e)) => return Err(format!("the jq does not compile: {e}")),
+            Some(Err(e)) => return Err(format!("the jq does not compile: {e}").into()),
             None => return Ok(Value::Null),
         };
         let mirrored = mirrors
@@ -494,13 +567,25 @@ impl<'g, 'a> Deriver<'g, 'a> {
             entity,
             mirrored,
         ));
-        let value = filter
-            .run_val(input)
-            .map_err(|e| format!("the jq failed: {e}"))?
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Null);
-        let declared = &catalog.blueprints.list[bp].calculations[key].kind;
+        let definition = &catalog.blueprints.list[bp].calculations[key];
+        let value = match filter.run_val(input) {
+            Ok(values) => values.into_iter().next().unwrap_or(Value::Null),
+            Err(jq::Failure::Error(e)) => return Err(format!("the jq failed: {e}").into()),
+            Err(jq::Failure::Exceeded(limit)) => {
+                let exceeded = Exceeded {
+                    blueprint: catalog.blueprints.list[bp].identifier.clone(),
+                    property: key.to_owned(),
+                    calculation: definition.calculation.clone(),
+                    entity: reference(catalog, entity),
+                    limit,
+                };
+                return Err(Why {
+                    message: format!("the jq was stopped: {limit}"),
+                    exceeded: Some(Box::new(exceeded)),
+                });
+            }
+        };
+        let declared = &definition.kind;
         let fits = match declared.as_str() {
             "string" => value.is_string(),
             "number" => value.is_number(),
@@ -515,12 +600,13 @@ impl<'g, 'a> Deriver<'g, 'a> {
             Err(format!(
                 "the jq produced {}, but the property is declared `{declared}`",
                 super::blueprint::describe(&value)
-            ))
+            )
+            .into())
         }
     }
 
     /// Compute an aggregation property of entity `i`.
-    fn aggregation(&self, i: usize, key: &str, depth: usize) -> Result<Value, String> {
+    fn aggregation(&self, i: usize, key: &str, depth: usize) -> Result<Value, Why> {
         let catalog = self.graph.catalog;
         let Some(bp) = catalog.entities[i].blueprint else {
             return Ok(Value::Null);
@@ -562,7 +648,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
         };
         match (by.as_str(), func.as_str()) {
             ("entities", "count") => Ok(json!(related.len())),
-            ("entities", "average") => Err(time_based("the number of related entities")),
+            ("entities", "average") => Err(time_based("the number of related entities").into()),
             ("property", "sum" | "min" | "max" | "median" | "average") => {
                 let Some(property) = text(&spec, "property") else {
                     return Err("`calculationSpec.property` is missing".into());
@@ -570,7 +656,7 @@ impl<'g, 'a> Deriver<'g, 'a> {
                 if func == "average"
                     && text(&spec, "averageOf").is_some_and(|a| a != "total")
                 {
-                    return Err(time_based(&format!("`{property}`")));
+                    return Err(time_based(&format!("`{property}`")).into());
                 }
                 let mut numbers = Vec::with_capacity(related.len());
                 for e in related {
@@ -582,7 +668,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
                                 "`{property}` of {} is {}, not a number",
                                 reference(catalog, &catalog.entities[e]),
                                 super::blueprint::describe(&other)
-                            ))
+                            )
+                            .into())
                         }
                     }
                 }
@@ -590,7 +677,8 @@ impl<'g, 'a> Deriver<'g, 'a> {
             }
             (by, func) => Err(format!(
                 "`{func}` by `{by}` is not one of Port's aggregations (count or average of entities; sum, min, max, average or median of a property)"
-            )),
+            )
+            .into()),
         }
     }
 
@@ -946,6 +1034,48 @@ mod tests {
         assert_eq!(problems, ["queried", "weekly"]);
         assert!(d.problems[1].message.contains("$createdAt"));
         assert!(d.problems[0].message.contains("search-rule"));
+    }
+
+    #[test]
+    fn a_calculation_stopped_by_its_budget_says_so_through_the_mirrors_that_read_it() {
+        let c = catalog(
+            &[
+                (
+                    "blueprints/System.json",
+                    r#"{"identifier": "System", "relations": {},
+                    "calculationProperties": {"runaway": {"type": "number", "calculation": "def f: [f]; f"}}}"#,
+                ),
+                (
+                    "blueprints/Component.json",
+                    r#"{"identifier": "Component",
+                    "relations": {"system": {"target": "System", "many": false}},
+                    "mirrorProperties": {"systemRunaway": {"path": "system.runaway"}}}"#,
+                ),
+            ],
+            &[
+                ("catalog/System/Cart.yaml", "title: Cart\n"),
+                ("catalog/Component/cart.yaml", "relations: {system: Cart}\n"),
+            ],
+        );
+        let d = derived(&c, "Component", "cart");
+        assert_eq!(d.values["systemRunaway"], Value::Null);
+        assert_eq!(d.problems[0].property, "systemRunaway");
+        assert!(
+            d.problems[0]
+                .message
+                .starts_with("`runaway` of System/Cart: the jq was stopped: it recursed"),
+            "{:?}",
+            d.problems
+        );
+        let exceeded = d.exceeded().unwrap();
+        assert_eq!(
+            (&*exceeded.blueprint, &*exceeded.property, &*exceeded.entity),
+            ("System", "runaway", "System/Cart")
+        );
+        assert_eq!(exceeded.limit, jq::Limit::Stack);
+        assert_eq!(derived(&c, "System", "Cart").exceeded(), Some(exceeded));
+        // Other problems are not stops.
+        assert_eq!(derived(&fixture(), "Component", "cart").exceeded(), None);
     }
 
     #[test]

@@ -6,16 +6,18 @@
 //! `validate` loads it, and a catalog with errors still gets an answer.
 
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::derived::{self, Derived, Deriver, Graph, Located};
+use crate::catalog::derived::{self, Derived, Deriver, Exceeded, Graph, Located};
 use crate::catalog::{self, Blueprints, Catalog, LoadOptions, Sieve};
 use crate::cli::{ListArgs, ListFormat};
 use crate::diagnostic::{self, Severity};
+use crate::jq::Failure;
 use crate::output::table::{Keep, Table};
 use crate::output::Printer;
 use crate::source::Worktree;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// The version of the JSON and YAML listing.
@@ -64,15 +66,75 @@ fn filter_error(message: String) -> CommandError {
     )
 }
 
+/// Why an entity stops the listing.
+enum Stop {
+    /// The `--where` filter failed on it (the message names the entity).
+    Where(String),
+    /// The `--where` filter was stopped by its budget on it.
+    WhereExceeded(String),
+    /// A calculation property was stopped by its budget on it.
+    Calculation(Exceeded),
+}
+
+impl Stop {
+    fn into_error(self) -> CommandError {
+        match self {
+            Stop::Where(message) => filter_error(message),
+            Stop::WhereExceeded(message) => CommandError::new(message).hint(
+                "a filter is run on each entity and needs a few hundred steps for one; look for a definition that calls itself, or a `range`, `repeat` or `recurse` that does not end",
+            ),
+            Stop::Calculation(exceeded) => calculation_error(&exceeded),
+        }
+    }
+}
+
+/// A calculation property stopped by its budget, as `list` and `show` report it.
+pub(super) fn calculation_error(exceeded: &Exceeded) -> CommandError {
+    let hint = format!(
+        "fix `calculationProperties.{}.calculation` of blueprint `{}`: a calculation is run on each entity and needs a few hundred steps for one",
+        exceeded.property, exceeded.blueprint
+    );
+    CommandError::new(exceeded.to_string()).hint(hint)
+}
+
 /// Whether the `--where` filter keeps an entity: any output that is not null or false.
 /// The filter is compiled once per thread.
-fn passes(code: &str, located: &Located, derived: Option<&Derived>) -> Result<bool, String> {
+fn passes(code: &str, located: &Located, derived: Option<&Derived>) -> Result<bool, Stop> {
     crate::jq::with_compiled(code, |filter| {
+        let filter = filter.map_err(|e| Stop::Where(e.to_owned()))?;
         filter
-            .map_err(str::to_owned)
-            .and_then(|f| f.holds(derived::entity_val(located, derived)))
-            .map_err(|e| format!("--where failed on {}: {e}", located.reference()))
+            .holds(derived::entity_val(located, derived))
+            .map_err(|failure| match failure {
+                Failure::Error(e) => {
+                    Stop::Where(format!("--where failed on {}: {e}", located.reference()))
+                }
+                Failure::Exceeded(limit) => Stop::WhereExceeded(format!(
+                    "--where {} was stopped on {}: {limit}",
+                    crate::jq::quoted(code),
+                    located.reference()
+                )),
+            })
     })
+}
+
+/// The first place (in catalog order) where the listing stopped, shared by the
+/// threads: past it nothing needs judging, since the answer is that error. The first
+/// failure in catalog order is never skipped, so which is reported does not depend on
+/// the threads' timing.
+struct FirstStop(AtomicUsize);
+
+impl FirstStop {
+    fn new() -> Self {
+        FirstStop(AtomicUsize::new(usize::MAX))
+    }
+
+    fn passed(&self, at: usize) -> bool {
+        at > self.0.load(Ordering::Relaxed)
+    }
+
+    fn at(&self, at: usize) {
+        self.0.fetch_min(at, Ordering::Relaxed);
+    }
 }
 
 /// The entities `list` shows: of its blueprint (any known one when none is named) and
@@ -88,7 +150,9 @@ struct Choice<'a> {
     chosen: Mutex<Vec<(usize, usize)>>,
     /// Where the filter failed: (file, document) and why; the first in catalog order is
     /// reported.
-    failures: Mutex<Vec<((usize, usize), String)>>,
+    failures: Mutex<Vec<((usize, usize), Stop)>>,
+    /// The first file with a failure.
+    first_stop: FirstStop,
 }
 
 impl Choice<'_> {
@@ -103,7 +167,11 @@ impl Choice<'_> {
         let Some(code) = self.filter else {
             return true;
         };
+        if self.first_stop.passed(located.entity.file) {
+            return false;
+        }
         passes(code, located, None).unwrap_or_else(|failure| {
+            self.first_stop.at(located.entity.file);
             if let Ok(mut failures) = self.failures.lock() {
                 failures.push((place(located), failure));
             }
@@ -148,6 +216,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         documents: args.format != ListFormat::Ids,
         chosen: Mutex::default(),
         failures: Mutex::default(),
+        first_stop: FirstStop::new(),
     };
     let catalog = load_sieved(args.root.as_deref(), true, Some(&choice), printer)?;
     let blueprint = match &args.blueprint {
@@ -168,7 +237,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let sieved = choice.applies(&catalog.blueprints);
     let failures = choice.failures.into_inner().unwrap_or_default();
     if let Some((_, failure)) = failures.into_iter().min_by_key(|(at, _)| *at) {
-        return Err(filter_error(failure));
+        return Err(failure.into_error());
     }
     let mut chosen_at = choice.chosen.into_inner().unwrap_or_default();
     chosen_at.sort_unstable();
@@ -191,17 +260,29 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let filter = args.filter.as_deref().filter(|_| !sieved);
     let structured = matches!(args.format, ListFormat::Json | ListFormat::Yaml);
     let tasks = 4 * rayon::current_num_threads();
-    let rows: Vec<Result<Option<Row>, String>> = candidates
+    let first_stop = FirstStop::new();
+    let rows: Vec<Result<Option<Row>, Stop>> = candidates
         .par_iter()
         .with_min_len(candidates.len().div_ceil(tasks).max(1))
         .map_init(
             || graph.as_ref().map(Deriver::new).filter(Deriver::any),
             |deriver, &i| {
+                if first_stop.passed(i) {
+                    return Ok(None);
+                }
                 let entity = &catalog.entities[i];
                 let derived = deriver.as_ref().map(|d| d.derive(i));
                 let problems = derived.as_ref().map_or(0, |d| d.problems.len());
+                let stop = |stop| {
+                    first_stop.at(i);
+                    stop
+                };
+                if let Some(exceeded) = derived.as_ref().and_then(Derived::exceeded) {
+                    return Err(stop(Stop::Calculation(exceeded.clone())));
+                }
                 if let Some(code) = filter {
-                    if !passes(code, &Located::of(&catalog, entity), derived.as_ref())? {
+                    let located = Located::of(&catalog, entity);
+                    if !passes(code, &located, derived.as_ref()).map_err(stop)? {
                         return Ok(None);
                     }
                 }
@@ -218,7 +299,7 @@ pub fn run(args: ListArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         .collect();
     let mut kept = Vec::new();
     for row in rows {
-        if let Some(row) = row.map_err(filter_error)? {
+        if let Some(row) = row.map_err(Stop::into_error)? {
             kept.push(row);
         }
     }

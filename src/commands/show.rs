@@ -1,7 +1,7 @@
 //! `portolan show`: one entity — its properties, its derived values (or why one cannot
 //! be computed offline), its relations out and in, and where it is defined.
 
-use super::list::{load, serialize};
+use super::list::{calculation_error, load, serialize};
 use super::{CommandError, Outcome};
 use crate::catalog::derived::{self, Deriver, Graph};
 use crate::cli::{ShowArgs, ShowFormat};
@@ -23,6 +23,9 @@ pub fn run(args: ShowArgs, printer: &Printer) -> Result<Outcome, CommandError> {
         .ok_or_else(|| CommandError::new(format!("there is no {blueprint} `{id}`")))?;
     let entity = &catalog.entities[i];
     let derived = Deriver::new(&graph).derive(i);
+    if let Some(exceeded) = derived.exceeded() {
+        return Err(calculation_error(exceeded));
+    }
     let value = derived::entity_json(&catalog, entity, Some(&derived));
 
     let outgoing: Vec<Value> = graph

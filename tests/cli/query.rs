@@ -519,3 +519,151 @@ fn a_catalog_with_errors_still_answers_with_a_warning() {
         "{stdout}"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Filters that recurse, loop or grow without end: a clear error, never a crash (exit
+// 134, a stack overflow) or a hang.
+
+/// A filter that overflowed the stack, one that never ended, one that took gigabytes.
+const RUNAWAYS: [&str; 3] = ["def f: [f]; f", "def f: f; f", "[range(1e8)] | length"];
+
+/// Run portolan in `root` as [`run`] does, but killed (and the test failed) if it takes
+/// more than a minute: what a hang looks like to a test.
+fn run_within(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = portolan()
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap_or_else(|e| panic!("portolan {args:?} did not finish: {e}"));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("overflow"), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        stderr,
+    )
+}
+
+/// `examples/orders` with a Domain calculation property `runaway` of `calculation`.
+fn with_calculation(calculation: &str) -> tempfile::TempDir {
+    let dir = orders();
+    extend(
+        dir.path(),
+        "Domain",
+        json!({"calculationProperties": {"runaway": {"type": "number", "calculation": calculation}}}),
+    );
+    dir
+}
+
+#[test]
+fn a_calculation_that_recurses_loops_or_grows_without_end_stops_list_and_show_with_an_error() {
+    for calculation in RUNAWAYS {
+        let dir = with_calculation(calculation);
+        let root = dir.path();
+        for args in [
+            &["show", "Domain/Orders", "--format", "json"][..],
+            &["show", "Domain/Orders"],
+            &["list", "--format", "json"],
+            &["list", "Domain", "--format", "ids"],
+            &["list", "--where", ".identifier == \"Orders\""],
+        ] {
+            let (code, stdout, stderr) = run_within(root, args);
+            assert_eq!(code, 2, "{calculation}: {args:?}: {stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(
+                stderr.contains(&format!(
+                    "the calculation property `runaway` of blueprint `Domain` (`{calculation}`) was stopped on Domain/Orders:"
+                )),
+                "{calculation}: {args:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains(
+                    "hint: fix `calculationProperties.runaway.calculation` of blueprint `Domain`"
+                ),
+                "{stderr}"
+            );
+        }
+    }
+    // What it ran into, in words.
+    let (_, _, stderr) = run_within(
+        with_calculation(RUNAWAYS[0]).path(),
+        &["show", "Domain/Orders"],
+    );
+    assert!(stderr.contains("it recursed deeper than"), "{stderr}");
+    let (_, _, stderr) = run_within(
+        with_calculation(RUNAWAYS[1]).path(),
+        &["show", "Domain/Orders"],
+    );
+    assert!(stderr.contains("units of work"), "{stderr}");
+    let (_, _, stderr) = run_within(
+        with_calculation("reduce range(100000) as $i (null; [.]) | tojson | length").path(),
+        &["show", "Domain/Orders"],
+    );
+    assert!(
+        stderr.contains("nested more than 256 levels deep"),
+        "{stderr}"
+    );
+}
+
+/// Each entity's calculation runs on its own budget: one entity running away says which
+/// it is, and the others still compute.
+#[test]
+fn a_calculation_that_runs_away_on_one_entity_names_it_and_the_others_still_compute() {
+    let dir = orders();
+    let root = dir.path();
+    extend(
+        root,
+        "Component",
+        json!({"calculationProperties": {"slug": {"type": "string",
+            "calculation": "if .identifier == \"CoreKafkaLibrary\" then def f: f; f else .identifier | ascii_downcase end"}}}),
+    );
+    let (code, _, stderr) = run_within(root, &["list", "Component", "--format", "ids"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("was stopped on Component/CoreKafkaLibrary:"),
+        "{stderr}"
+    );
+    for (entity, slug) in [
+        ("Component/CartService", "cartservice"),
+        ("Component/CorePaymentLibrary", "corepaymentlibrary"),
+        ("Component/ProductsService", "productsservice"),
+    ] {
+        assert_eq!(properties(root, entity)["slug"], slug);
+    }
+    let (code, _, _) = run_within(root, &["show", "Component/CoreKafkaLibrary"]);
+    assert_eq!(code, 2);
+}
+
+/// `--where` is judged as the catalog loads (`examples/orders`) or over the graph (the
+/// extended fixture): both stop with an error naming the filter and the first entity.
+#[test]
+fn a_where_filter_that_recurses_loops_or_grows_without_end_stops_list_with_an_error() {
+    let plain = orders();
+    let derived = derived_fixture();
+    for root in [plain.path(), derived.path()] {
+        for filter in RUNAWAYS {
+            let (code, stdout, stderr) = run_within(root, &["list", "--where", filter]);
+            assert_eq!(code, 2, "{filter}: {stderr}");
+            assert!(stdout.is_empty(), "{stdout}");
+            assert!(
+                stderr.contains(&format!("--where `{filter}` was stopped on API/CartAPI:")),
+                "{filter}: {stderr}"
+            );
+            assert!(
+                stderr.contains("hint: a filter is run on each entity"),
+                "{stderr}"
+            );
+        }
+        // Stopped on one entity only: the first in catalog order is named.
+        let filter = "if .identifier == \"CartService\" or .identifier == \"Products\" then def f: [f]; f else true end";
+        let (code, _, stderr) = run_within(root, &["list", "--where", filter, "--format", "ids"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("was stopped on Component/CartService:"),
+            "{stderr}"
+        );
+    }
+}
