@@ -174,6 +174,22 @@ impl Diagnostic {
     }
 }
 
+/// The `parse-error` findings of a parsed file.
+pub fn parse_findings(path: &str, parsed: &crate::source::parse::Parsed) -> Vec<Diagnostic> {
+    parsed
+        .errors
+        .iter()
+        .map(|e| {
+            Diagnostic::new(
+                &crate::rules::PARSE_ERROR,
+                Place::offset(path, e.offset),
+                e.message.clone(),
+            )
+            .maybe_help(e.help.clone())
+        })
+        .collect()
+}
+
 /// Sort findings into their one stable order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

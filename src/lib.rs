@@ -16,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diagnostic;
+pub mod engine;
 pub mod faults;
 pub mod forge;
 pub mod git;

@@ -222,7 +222,7 @@ fn document_line(text: &str, range: Range<usize>) -> Option<usize> {
 /// An entity with what its JSON tells besides its document: its blueprint's name, its
 /// file and line. Made from a loaded catalog ([`Located::of`]), or by the loader from
 /// the file it is reading, so `list --where` can judge an entity before the catalog
-/// exists (see [`crate::catalog::Sieve`]).
+/// exists (see [`crate::engine::Sieve`]).
 pub struct Located<'e> {
     pub entity: &'e Entity,
     /// Its blueprint's name, as written when it names none.
@@ -910,7 +910,7 @@ fn fields_val(mut fields: Vec<(&'static str, Cow<Value>)>) -> jq::Val {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{load, LoadOptions};
+    use crate::engine::{load, LoadOptions};
     use crate::source::Worktree;
 
     fn write(root: &std::path::Path, path: &str, text: &str) {

@@ -1,8 +1,8 @@
 //! The catalog: blueprints and entities loaded once into one index (DESIGN.md §3–§4).
 //!
-//! Every command reads the same structure: [`load`] reads the platform repository
-//! through a [`Source`](crate::source::Source), checks it, and returns the catalog with
-//! every finding. A broken file never stops the others being read.
+//! This module is the model and its index only: blueprints, entities, identifiers,
+//! references, the relation graph and derived values. It reads nothing and checks
+//! nothing itself; [`crate::engine`] loads it from a source and runs the checks.
 
 pub mod blueprint;
 pub mod builtin;
@@ -10,17 +10,13 @@ pub mod derived;
 pub mod diff;
 pub mod entity;
 pub mod identifier;
-pub(crate) mod loader;
-pub mod positions;
 
+pub use crate::source::SourceFile;
 pub use blueprint::Blueprint;
 pub use entity::Entity;
-pub use loader::{load, load_sieved, LoadError, LoadOptions, Loaded, Sieve};
 
 use crate::config::Config;
-use crate::source::parse::Format;
 use std::collections::HashMap;
-use std::ops::Range;
 
 /// A map hashed with foldhash: resolving every relation of a 100k-entity catalog hashes
 /// a few hundred thousand identifiers, which the standard SipHash made a tenth of
@@ -30,17 +26,6 @@ pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A [`FastMap`] keyed by identifiers.
 pub type IdMap<V> = FastMap<String, V>;
-
-/// A file that was read, kept for positions and snippets.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// Relative to the platform root, `/`-separated; `<builtin>/…` for built-ins.
-    pub path: String,
-    pub format: Format,
-    pub text: String,
-    /// Byte ranges of its documents, in order (parsed or not).
-    pub documents: Vec<Range<usize>>,
-}
 
 /// The blueprints in force, by identifier.
 #[derive(Default)]
@@ -167,22 +152,5 @@ impl Catalog {
     /// The path of an entity's file.
     pub fn file_of(&self, entity: &Entity) -> &str {
         &self.files[entity.file].path
-    }
-}
-
-/// The command error for a catalog that could not be loaded.
-pub fn loader_error_message(error: loader::LoadError) -> crate::commands::CommandError {
-    match error {
-        loader::LoadError::Config(diagnostics, files) => crate::commands::CommandError {
-            diagnostics,
-            files,
-            ..crate::commands::CommandError::new(format!(
-                "{} is invalid",
-                crate::config::CONFIG_FILE
-            ))
-            .hint("fix what the report says about portolan.yaml; `portolan explain config-invalid` shows the accepted shape")
-        },
-        loader::LoadError::Io { .. } => crate::commands::CommandError::new(error.to_string())
-            .hint("check that the folder exists and is readable"),
     }
 }

@@ -6,8 +6,9 @@
 //! `manifest-namespace`, `manifest-invalid`, `manifest-reference`.
 
 use crate::catalog::identifier::closest;
-use crate::catalog::{Catalog, LoadOptions};
+use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Place, Severity};
+use crate::engine::LoadOptions;
 use crate::manifests::registry::{Lookup, Registry};
 use crate::manifests::Manifest;
 use crate::rules;

@@ -4,11 +4,13 @@
 
 use super::validate::key;
 use super::{CommandError, Outcome};
-use crate::catalog::{self, loader_error_message, LoadOptions, SourceFile};
+use crate::catalog::{self, SourceFile};
 use crate::changeset::{self, ChangeError, Changeset, FileChange, Overlay};
 use crate::cli::{ChangeFormat, PrOptions};
+use crate::commands::load_error as loader_error_message;
 use crate::config::Config;
 use crate::diagnostic::{Anchor, Diagnostic, Severity};
+use crate::engine::LoadOptions;
 use crate::git::Repo;
 use crate::output::prompt::TerminalPrompter;
 use crate::output::{changes, human, Printer};
@@ -100,7 +102,7 @@ pub fn check(
         keep_values: true,
         ..LoadOptions::default()
     };
-    let loaded = catalog::load(source.as_ref(), options).map_err(loader_error_message)?;
+    let loaded = crate::engine::load(source.as_ref(), options).map_err(loader_error_message)?;
     let before: HashSet<_> = loaded.diagnostics.iter().map(key).collect();
     let catalog = Arc::new(loaded.catalog);
 
@@ -207,7 +209,7 @@ pub fn check(
 
     // Validate the repository as it will be: only what this change brings counts.
     let overlay = Overlay::new(source.as_ref(), &planned.changes);
-    let after = catalog::load(&overlay, LoadOptions::default()).map_err(|e| {
+    let after = crate::engine::load(&overlay, LoadOptions::default()).map_err(|e| {
         let mut error = loader_error_message(e);
         error.message = format!("the change would break {}", error.message);
         error.hint =

@@ -4,8 +4,10 @@
 use super::validate::git_error;
 use super::{platform_root, CommandError, Outcome};
 use crate::catalog::diff::{diff, CatalogDiff, EntityRef};
-use crate::catalog::{self, loader_error_message, Catalog, LoadOptions};
+use crate::catalog::Catalog;
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::commands::load_error as loader_error_message;
+use crate::engine::LoadOptions;
 use crate::git::Repo;
 use crate::output::table::{clip, pad, Keep};
 use crate::output::Printer;
@@ -65,7 +67,7 @@ fn load(source: &dyn Source) -> Result<Catalog, CommandError> {
         keep_values: true,
         ..LoadOptions::default()
     };
-    Ok(catalog::load(source, options)
+    Ok(crate::engine::load(source, options)
         .map_err(loader_error_message)?
         .catalog)
 }

@@ -7,9 +7,10 @@
 
 use super::{platform_root, CommandError, Outcome};
 use crate::catalog::derived::{self, Derived, Deriver, Exceeded, Graph, Located};
-use crate::catalog::{self, Blueprints, Catalog, LoadOptions, Sieve};
+use crate::catalog::{self, Blueprints, Catalog};
 use crate::cli::{ListArgs, ListFormat};
 use crate::diagnostic::{self, Severity};
+use crate::engine::{LoadOptions, Sieve};
 use crate::jq::Failure;
 use crate::output::table::{Keep, Table};
 use crate::output::Printer;
@@ -47,8 +48,8 @@ fn load_sieved(
         keep_values,
         ..LoadOptions::default()
     };
-    let loaded = catalog::load_sieved(&Worktree::new(&root), options, sieve)
-        .map_err(catalog::loader_error_message)?;
+    let loaded = crate::engine::load_sieved(&Worktree::new(&root), options, sieve)
+        .map_err(crate::commands::load_error)?;
     let errors = diagnostic::count(&loaded.diagnostics, Severity::Error);
     if errors > 0 {
         let s = if errors == 1 { "" } else { "s" };

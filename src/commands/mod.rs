@@ -72,6 +72,28 @@ impl From<std::io::Error> for CommandError {
     }
 }
 
+impl From<crate::engine::LoadError> for CommandError {
+    fn from(error: crate::engine::LoadError) -> Self {
+        load_error(error)
+    }
+}
+
+/// The command error for a catalog that could not be loaded: an invalid
+/// `portolan.yaml` carries its located findings, for the report.
+pub fn load_error(error: crate::engine::LoadError) -> CommandError {
+    use crate::engine::LoadError;
+    match error {
+        LoadError::Config(diagnostics, files) => CommandError {
+            diagnostics,
+            files,
+            ..CommandError::new(format!("{} is invalid", crate::config::CONFIG_FILE))
+                .hint("fix what the report says about portolan.yaml; `portolan explain config-invalid` shows the accepted shape")
+        },
+        LoadError::Io { .. } => CommandError::new(error.to_string())
+            .hint("check that the folder exists and is readable"),
+    }
+}
+
 /// Run a parsed command line.
 pub fn run(cli: Cli, printer: &Printer) -> Result<Outcome, CommandError> {
     match cli.command {

@@ -131,14 +131,14 @@ pub fn prepare(
 
 /// `portolan.yaml`, or the located report `validate` gives for it.
 fn load_config(root: &std::path::Path, json: Option<&Printer>) -> Result<Config, CommandError> {
-    use crate::catalog::{self, LoadError, LoadOptions};
+    use crate::engine::{LoadError, LoadOptions};
     let source = Worktree::new(root);
     let unlocated = match config::load(&source) {
         Ok(config) => return Ok(config),
         Err(diagnostics) => diagnostics,
     };
     // Loading the catalog stops at the same findings, located in the file.
-    let (diagnostics, files) = match catalog::load(&source, LoadOptions::default()) {
+    let (diagnostics, files) = match crate::engine::load(&source, LoadOptions::default()) {
         Err(LoadError::Config(diagnostics, files)) => (diagnostics, files),
         _ => (unlocated, Vec::new()),
     };
@@ -148,12 +148,12 @@ fn load_config(root: &std::path::Path, json: Option<&Printer>) -> Result<Config,
             ..Summary::default()
         };
         printer.result(&crate::output::json::render(&diagnostics, summary))?;
-        return Err(catalog::loader_error_message(LoadError::Config(
+        return Err(crate::commands::load_error(LoadError::Config(
             Vec::new(),
             Vec::new(),
         )));
     }
-    Err(catalog::loader_error_message(LoadError::Config(
+    Err(crate::commands::load_error(LoadError::Config(
         diagnostics,
         files,
     )))

@@ -3,8 +3,8 @@
 
 use super::change::{execute, Request};
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::{self, LoadOptions};
 use crate::cli::RunArgs;
+use crate::engine::LoadOptions;
 use crate::output::Printer;
 use crate::source::Worktree;
 
@@ -12,8 +12,8 @@ pub fn run(args: RunArgs, printer: &Printer) -> Result<Outcome, CommandError> {
     let root = platform_root(args.run.root.as_deref())?;
     // The reference is resolved on the working tree; with --pr, the base commit must
     // have the entity too (the plan reads it there).
-    let loaded = catalog::load(&Worktree::new(&root), LoadOptions::default())
-        .map_err(catalog::loader_error_message)?;
+    let loaded = crate::engine::load(&Worktree::new(&root), LoadOptions::default())
+        .map_err(crate::commands::load_error)?;
     let entity = loaded.catalog.resolve(&args.entity).map_err(|message| {
         CommandError::new(message)
             .hint("name the entity as BLUEPRINT/ID, e.g. `Component/checkout`")

@@ -18,22 +18,19 @@ pub fn run(args: TemplatesArgs, printer: &Printer) -> Result<Outcome, CommandErr
     super::warn_if_interrupted_at(&root, printer)?;
     let source = Worktree::new(&root);
     let config = config::load(&source).map_err(|diagnostics| {
-        crate::catalog::loader_error_message(crate::catalog::LoadError::Config(
-            diagnostics,
-            Vec::new(),
-        ))
+        crate::commands::load_error(crate::engine::LoadError::Config(diagnostics, Vec::new()))
     })?;
     let mut templates = template::all(&source, &config).map_err(|e| {
         CommandError::new(e.to_string())
             .hint("`portolan validate` locates the problem in the template")
     })?;
     if let Some(reference) = &args.for_entity {
-        let options = crate::catalog::LoadOptions {
+        let options = crate::engine::LoadOptions {
             keep_values: true,
             ..Default::default()
         };
-        let catalog = crate::catalog::load(&source, options)
-            .map_err(crate::catalog::loader_error_message)?
+        let catalog = crate::engine::load(&source, options)
+            .map_err(crate::commands::load_error)?
             .catalog;
         let (blueprint, id) = catalog.resolve(reference).map_err(|m| {
             CommandError::new(m).hint("name the entity as BLUEPRINT/ID, e.g. `Component/checkout`")

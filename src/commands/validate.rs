@@ -3,9 +3,11 @@
 //! what changed since a reference (`--since`).
 
 use super::{platform_root, CommandError, Outcome};
-use crate::catalog::{self, loader_error_message, LoadError, LoadOptions};
+use crate::catalog;
 use crate::cli::{ValidateArgs, ValidateFormat};
+use crate::commands::load_error as loader_error_message;
 use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::engine::{LoadError, LoadOptions};
 use crate::git::{GitError, Repo};
 use crate::output::{github, human, json, sarif, Printer, Summary};
 use crate::source::{Source, Worktree};
@@ -34,7 +36,7 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
         strict: args.strict,
         ..LoadOptions::default()
     };
-    let loaded = match catalog::load(source.as_ref(), options) {
+    let loaded = match crate::engine::load(source.as_ref(), options) {
         Ok(loaded) => loaded,
         // A machine-readable format still gets its report, so CI sees the finding.
         Err(LoadError::Config(diagnostics, files)) if args.format != ValidateFormat::Human => {
@@ -54,7 +56,7 @@ pub fn run(args: ValidateArgs, printer: &Printer) -> Result<Outcome, CommandErro
     if let (Some(repo), Some(since)) = (&repo, &args.since) {
         let before = repo.commit_snapshot(since).map_err(git_error)?;
         // A base whose catalog cannot be loaded at all has no findings to subtract.
-        let known: HashSet<Key> = catalog::load(&before, options)
+        let known: HashSet<Key> = crate::engine::load(&before, options)
             .map(|l| l.diagnostics.iter().map(key).collect())
             .unwrap_or_default();
         diagnostics.retain(|d| !known.contains(&key(d)));

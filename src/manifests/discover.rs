@@ -7,12 +7,13 @@
 //! file, say) are skipped silently; files that do not parse are reported.
 
 use super::Manifest;
-use crate::catalog::loader::{parse_findings, read_and_parse};
 use crate::catalog::SourceFile;
 use crate::config::Config;
+use crate::diagnostic::parse_findings;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::rules;
 use crate::source::parse::Format;
+use crate::source::read_and_parse;
 use crate::source::spans::Target;
 use crate::source::Source;
 use rayon::prelude::*;

@@ -226,7 +226,7 @@ fn summary_line(s: Summary, colored: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::positions;
+    use crate::engine::positions;
     use crate::source::parse::Format;
 
     /// The snippet of one finding at `offset`..`end` of a file holding `text`.

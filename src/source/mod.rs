@@ -5,6 +5,7 @@
 
 mod git_snapshot;
 pub mod parse;
+mod read;
 #[cfg(test)]
 pub(crate) mod reference_spans;
 mod simple_yaml;
@@ -13,6 +14,7 @@ pub mod strict;
 pub mod text;
 mod worktree;
 
+pub use read::{read_and_parse, SourceFile};
 pub use worktree::Worktree;
 
 use std::io;

@@ -3,11 +3,12 @@
 
 use super::engine::{compiles, single_expression, RenderError};
 use super::{parse_spec, repository_template_files, Operation, Spec, Step, TEMPLATE_FILE};
-use crate::catalog::loader::{parse_findings, read_and_parse};
 use crate::catalog::{Blueprints, SourceFile};
 use crate::config::Config;
+use crate::diagnostic::parse_findings;
 use crate::diagnostic::{Diagnostic, Place};
 use crate::rules;
+use crate::source::read_and_parse;
 use crate::source::spans::{escape_segment, Target};
 use crate::source::Source;
 use serde_json::Value;
@@ -237,7 +238,7 @@ mod tests {
     fn built_in_templates_are_valid() {
         let dir = tempfile::tempdir().unwrap();
         let source = crate::source::Worktree::new(dir.path());
-        let loaded = crate::catalog::load(&source, Default::default()).unwrap();
+        let loaded = crate::engine::load(&source, Default::default()).unwrap();
         let templates = crate::template::all(&source, &loaded.catalog.config).unwrap();
         let names: Vec<&str> = templates.iter().map(|t| t.spec.name.as_str()).collect();
         for name in [

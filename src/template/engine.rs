@@ -593,7 +593,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let source: Arc<dyn Source + Send + Sync> =
             Arc::new(crate::source::Worktree::new(dir.path()));
-        let catalog = crate::catalog::load(source.as_ref(), Default::default())
+        let catalog = crate::engine::load(source.as_ref(), Default::default())
             .unwrap()
             .catalog;
         let variables = vars

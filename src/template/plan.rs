@@ -1056,7 +1056,7 @@ mod tests {
     /// Plan a built-in create template in `dir` and write what it plans; its fuel.
     fn fuel_of(dir: &std::path::Path, name: &str, set: &[(&str, &str)]) -> u64 {
         let source: Arc<dyn Source + Send + Sync> = Arc::new(crate::source::Worktree::new(dir));
-        let catalog = crate::catalog::load(source.as_ref(), Default::default())
+        let catalog = crate::engine::load(source.as_ref(), Default::default())
             .unwrap()
             .catalog;
         let template = crate::template::find(

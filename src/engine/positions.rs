@@ -3,7 +3,7 @@
 //! Runs after every check, once per file that has a finding, so a clean file never
 //! pays for the span-aware parse (DESIGN.md §8).
 
-use super::{FastMap, SourceFile};
+use crate::catalog::{FastMap, SourceFile};
 use crate::diagnostic::{Anchor, Diagnostic, Place};
 use crate::source::spans::{locate_all, Target};
 use crate::source::text::LineIndex;
@@ -108,7 +108,7 @@ fn token_end(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{load, LoadOptions};
+    use crate::engine::{load, LoadOptions};
     use crate::source::reference_spans::DocumentSpans;
     use crate::source::Worktree;
     use std::path::{Path, PathBuf};

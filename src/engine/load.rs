@@ -5,16 +5,17 @@
 //! Graph-wide rules run once the index is built. Positions are computed last, only for
 //! files with findings.
 
-use super::blueprint::{Blueprint, Origin};
-use super::derived::{blueprint_name, Located};
-use super::entity::file_stem;
-use super::{builtin, positions, Blueprints, Catalog, Entity, Shadows, SourceFile};
+use super::positions;
+use crate::catalog::blueprint::{Blueprint, Origin};
+use crate::catalog::derived::{blueprint_name, Located};
+use crate::catalog::entity::file_stem;
+use crate::catalog::{builtin, Blueprints, Catalog, Entity, Shadows, SourceFile};
 use crate::checks::{self, entity::DocumentContext};
 use crate::config::{self, Config};
-use crate::diagnostic::{self, Diagnostic, Place};
+use crate::diagnostic::{self, parse_findings, Diagnostic, Place};
 use crate::rules;
 use crate::source::parse::{parse_bytes, Format, Parsed};
-use crate::source::Source;
+use crate::source::{read_and_parse, Source};
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -258,48 +259,6 @@ fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, Str
     Ok(paths)
 }
 
-/// Read and parse one file; a read failure is a `parse-error` on that file.
-pub(crate) fn read_and_parse(source: &dyn Source, path: &str) -> (SourceFile, Parsed) {
-    let format = Format::of_path(path).unwrap_or(Format::Yaml);
-    let parsed = match source.read(path) {
-        Ok(bytes) => parse_bytes(bytes, format),
-        Err(e) => Parsed {
-            errors: vec![crate::source::parse::ParseError {
-                offset: 0,
-                message: format!("cannot read the file: {e}"),
-                help: None,
-            }],
-            ..Parsed::default()
-        },
-    };
-    let mut documents: Vec<_> = parsed.documents.iter().map(|d| d.range.clone()).collect();
-    if documents.is_empty() && !parsed.text.is_empty() {
-        documents.push(0..parsed.text.len());
-    }
-    let file = SourceFile {
-        path: path.to_owned(),
-        format,
-        text: String::new(),
-        documents,
-    };
-    (file, parsed)
-}
-
-pub(crate) fn parse_findings(path: &str, parsed: &Parsed) -> Vec<Diagnostic> {
-    parsed
-        .errors
-        .iter()
-        .map(|e| {
-            Diagnostic::new(
-                &rules::PARSE_ERROR,
-                Place::offset(path, e.offset),
-                e.message.clone(),
-            )
-            .maybe_help(e.help.clone())
-        })
-        .collect()
-}
-
 fn load_blueprints(
     source: &dyn Source,
     config: &Config,
@@ -466,7 +425,7 @@ fn load_entity_file(
     let mut shadows = Vec::new();
     let single = parsed.documents.len() + parsed.errors.len() == 1;
     if !parsed.errors.is_empty() {
-        let folder = super::entity::folder_under_root(root, path).map(str::to_owned);
+        let folder = crate::catalog::entity::folder_under_root(root, path).map(str::to_owned);
         shadows = guess_identifiers(&parsed.text, path, single)
             .into_iter()
             .map(|id| (folder.clone(), id))
