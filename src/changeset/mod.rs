@@ -15,8 +15,6 @@ pub use paths::{is_dotgit, safe_path};
 use crate::git::Repo;
 use crate::source::Source;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io;
-use std::path::{Component, Path};
 
 /// One planned change to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,103 +368,22 @@ fn keep_line_endings(old: &[u8], new: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A source with a changeset laid over it: what the repository will hold once the plan
-/// is applied, for validation before anything is written.
-pub struct Overlay<'a> {
-    base: &'a dyn Source,
-    changes: &'a Changeset,
-}
-
-impl<'a> Overlay<'a> {
-    pub fn new(base: &'a dyn Source, changes: &'a Changeset) -> Self {
-        Overlay { base, changes }
+impl Changeset {
+    /// What the plan leaves at each path it touches (`None`: deleted), to lay over the
+    /// repository with [`crate::source::Overlay`] and validate it before anything is
+    /// written.
+    pub fn overlay(&self) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+        self.changes
+            .iter()
+            .map(|(path, change)| {
+                let content = match change {
+                    Change::Write { content, .. } => Some(content.clone()),
+                    Change::Delete => None,
+                };
+                (path.clone(), content)
+            })
+            .collect()
     }
-}
-
-impl Overlay<'_> {
-    /// The base's files under `dir` with the plan's writes added and deletes removed;
-    /// hidden planned files only when `hidden`.
-    fn list(&self, base: Vec<String>, dir: &str, hidden: bool) -> io::Result<Vec<String>> {
-        let mut files: BTreeSet<String> = base.into_iter().collect();
-        let prefix = if dir.is_empty() || dir == "." {
-            String::new()
-        } else {
-            format!("{}/", dir.trim_end_matches('/'))
-        };
-        for (path, change) in self.changes.changes.range(prefix.clone()..) {
-            if !path.starts_with(&prefix) {
-                break;
-            }
-            if !hidden && is_hidden(&path[prefix.len()..]) {
-                continue;
-            }
-            match change {
-                Change::Write { .. } => files.insert(path.clone()),
-                Change::Delete => files.remove(path),
-            };
-        }
-        Ok(files.into_iter().collect())
-    }
-}
-
-impl Source for Overlay<'_> {
-    fn files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        self.list(self.base.files_under(dir)?, dir, false)
-    }
-
-    fn all_files_under(&self, dir: &str) -> io::Result<Vec<String>> {
-        self.list(self.base.all_files_under(dir)?, dir, true)
-    }
-
-    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
-        match self.changes.changes.get(path) {
-            Some(Change::Write { content, .. }) => Ok(content.clone()),
-            Some(Change::Delete) => Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                format!("{path} is deleted by the plan"),
-            )),
-            None => self.base.read(path),
-        }
-    }
-
-    fn exists(&self, path: &str) -> bool {
-        match self.changes.changes.get(path) {
-            Some(Change::Write { .. }) => true,
-            Some(Change::Delete) => false,
-            None => self.base.exists(path),
-        }
-    }
-
-    fn names_in(&self, dir: &str) -> Vec<String> {
-        let mut names: BTreeSet<String> = self.base.names_in(dir).into_iter().collect();
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        for path in self.changes.changes.keys() {
-            if let Some(name) = path.strip_prefix(&prefix).and_then(|r| r.split('/').next()) {
-                names.insert(name.to_owned());
-            }
-        }
-        names.into_iter().collect()
-    }
-
-    fn passed_over(&self) -> Vec<crate::source::PassedOver> {
-        self.base.passed_over()
-    }
-
-    fn passed_on_path(&self, path: &str) -> Option<crate::source::PassedOver> {
-        self.base.passed_on_path(path)
-    }
-}
-
-/// Hidden files are not part of the catalog on disk either (the working tree skips
-/// them), so the overlay skips them too: `.portolan/answers` stays out of the catalog.
-fn is_hidden(relative: &str) -> bool {
-    Path::new(relative)
-        .components()
-        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')))
 }
 
 #[cfg(test)]

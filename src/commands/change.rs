@@ -5,7 +5,7 @@
 use super::validate::key;
 use super::{CommandError, Outcome};
 use crate::catalog::{self, SourceFile};
-use crate::changeset::{self, ChangeError, Changeset, FileChange, Overlay};
+use crate::changeset::{self, ChangeError, Changeset, FileChange};
 use crate::cli::{ChangeFormat, PrOptions};
 use crate::commands::load_error as loader_error_message;
 use crate::config::Config;
@@ -98,13 +98,18 @@ pub fn check(
     extra: Option<Extra>,
     history: Option<History<'_>>,
 ) -> Result<Checked, CommandError> {
+    // Loaded once: the plan reads this catalog, and the check of the repository with
+    // the change laid over it reads again only the files the change touches.
     let options = LoadOptions {
         keep_values: true,
+        reusable: true,
         ..LoadOptions::default()
     };
-    let loaded = crate::engine::load(source.as_ref(), options).map_err(loader_error_message)?;
-    let before: HashSet<_> = loaded.diagnostics.iter().map(key).collect();
-    let catalog = Arc::new(loaded.catalog);
+    let (catalog, diagnostics, reusable) = crate::engine::load(source.as_ref(), options)
+        .map_err(loader_error_message)?
+        .split();
+    let before: HashSet<_> = diagnostics.iter().map(key).collect();
+    let catalog = Arc::new(catalog);
 
     let templates = template::all(source.as_ref(), &catalog.config).map_err(|e| {
         CommandError::new(e.to_string())
@@ -158,12 +163,7 @@ pub fn check(
             ))
             .hint("with --pr the plan reads the base branch: merge the entity first"));
         };
-        refuse_broken_entity(
-            &catalog,
-            entity,
-            &loaded.diagnostics,
-            &format!("{blueprint}/{id}"),
-        )?;
+        refuse_broken_entity(&catalog, entity, &diagnostics, &format!("{blueprint}/{id}"))?;
     }
     let files = template.files(source.as_ref())?;
     let platform_repo = platform_repo(&catalog.config, repo);
@@ -208,8 +208,21 @@ pub fn check(
         .map_err(change_error)?;
 
     // Validate the repository as it will be: only what this change brings counts.
-    let overlay = Overlay::new(source.as_ref(), &planned.changes);
-    let after = crate::engine::load(&overlay, LoadOptions::default()).map_err(|e| {
+    let overlay = crate::source::Overlay::new(source.as_ref(), planned.changes.overlay());
+    let config = catalog.config.clone();
+    let entities_before = answers::entities(&catalog);
+    let after = match Arc::try_unwrap(catalog) {
+        Ok(catalog) => crate::engine::recheck(
+            catalog,
+            reusable,
+            &overlay,
+            &overlay.changed(),
+            LoadOptions::default(),
+        ),
+        // Still shared (cannot happen once the plan is made): load it whole.
+        Err(_) => crate::engine::load(&overlay, LoadOptions::default()),
+    }
+    .map_err(|e| {
         let mut error = loader_error_message(e);
         error.message = format!("the change would break {}", error.message);
         error.hint =
@@ -232,8 +245,8 @@ pub fn check(
         answers::record(
             &mut planned.changes,
             source.as_ref(),
-            &catalog,
-            &after.catalog,
+            &entities_before,
+            &answers::entities(&after.catalog),
             &run,
             &all_templates,
         )
@@ -259,7 +272,7 @@ pub fn check(
         brought,
         errors,
         files: after.catalog.files,
-        config: catalog.config.clone(),
+        config,
     })
 }
 

@@ -24,6 +24,20 @@ use std::collections::HashSet;
 pub struct Loaded {
     pub catalog: Catalog,
     pub diagnostics: Vec<Diagnostic>,
+    /// What [`super::recheck`] reuses, when the load was asked to keep it.
+    pub(super) reuse: Option<Reuse>,
+}
+
+/// What a [`super::recheck`] of a load reuses, apart from its catalog: opaque.
+pub struct Reusable(pub(super) Option<Reuse>);
+
+impl Loaded {
+    /// The catalog, the findings, and what a [`super::recheck`] of this load reuses —
+    /// for a command that uses the catalog (plans a change on it) before checking the
+    /// repository again with that change laid over it.
+    pub fn split(self) -> (Catalog, Vec<Diagnostic>, Reusable) {
+        (self.catalog, self.diagnostics, Reusable(self.reuse))
+    }
 }
 
 /// Why a catalog could not be loaded at all (exit code 2).
@@ -43,6 +57,10 @@ pub struct LoadOptions {
     pub keep_values: bool,
     /// A manifest kind without a schema is an error, not a warning.
     pub strict: bool,
+    /// Keep what a re-check with an overlay reuses ([`super::recheck`]): each entity
+    /// file's own findings, once more. For `new` and `run`, which validate the
+    /// repository as the change will leave it.
+    pub reusable: bool,
 }
 
 /// A choice of entities made while the catalog loads. The documents a command will not
@@ -70,6 +88,28 @@ pub fn load_sieved(
     options: LoadOptions,
     sieve: Option<&dyn Sieve>,
 ) -> Result<Loaded, LoadError> {
+    let prelude = prelude(source)?;
+    let sieve = sieve.filter(|s| s.applies(&prelude.blueprints));
+    let work = entity_paths(source, &prelude.config)?
+        .into_iter()
+        .map(|(root, path)| Work::Read { root, path })
+        .collect();
+    assemble(source, prelude, work, options, sieve)
+}
+
+/// What comes before the entities: the config and the blueprints in force, with their
+/// files and findings.
+pub(super) struct Prelude {
+    pub config: Config,
+    pub blueprints: Blueprints,
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+    /// The blueprint files read (a change to one changes every entity's checks).
+    pub blueprint_paths: Vec<String>,
+}
+
+pub(super) fn prelude(source: &dyn Source) -> Result<Prelude, LoadError> {
     let config = config::load(source).map_err(|mut findings| {
         let files = config_file(source).into_iter().collect::<Vec<_>>();
         positions::resolve(&files, &mut findings);
@@ -78,7 +118,6 @@ pub fn load_sieved(
     let mut files: Vec<SourceFile> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut files_read = usize::from(source.exists(config::CONFIG_FILE));
-
     let blueprint_paths = list(source, &config.blueprints.dir)?;
     files_read += blueprint_paths.len();
     let blueprints = load_blueprints(
@@ -89,26 +128,89 @@ pub fn load_sieved(
         &mut diagnostics,
     );
     diagnostics.extend(checks::blueprints::check(&blueprints));
-    let sieve = sieve.filter(|s| s.applies(&blueprints));
+    Ok(Prelude {
+        config,
+        blueprints,
+        files,
+        diagnostics,
+        files_read,
+        blueprint_paths,
+    })
+}
 
-    let entity_paths = entity_paths(source, &config)?;
+/// One entity file to load: read and checked, or taken as an earlier load left it.
+pub(super) enum Work {
+    Read { root: String, path: String },
+    Reuse(FileOutcome),
+}
+
+/// The entity files of a load as [`super::recheck`] reuses them, in load order.
+pub(super) struct Reuse {
+    pub blueprint_paths: Vec<String>,
+    /// Each entity file: its root, path, entity count, own findings and shadows.
+    pub entity_files: Vec<Part>,
+    /// The index of the first entity file in the catalog's files.
+    pub first_entity_file: usize,
+}
+
+/// What one entity file contributed, apart from its entities and its text.
+pub(super) struct Part {
+    pub root: String,
+    pub path: String,
+    pub entities: usize,
+    pub findings: Vec<Diagnostic>,
+    pub shadows: Vec<(Option<String>, String)>,
+}
+
+/// Load the entity files (reading those to read), the manifests at the same time, then
+/// everything that needs the whole catalog.
+pub(super) fn assemble(
+    source: &dyn Source,
+    prelude: Prelude,
+    work: Vec<Work>,
+    options: LoadOptions,
+    sieve: Option<&dyn Sieve>,
+) -> Result<Loaded, LoadError> {
+    let Prelude {
+        config,
+        blueprints,
+        mut files,
+        mut diagnostics,
+        mut files_read,
+        blueprint_paths,
+    } = prelude;
     let manifest_paths =
         crate::manifests::discover::paths(source, &config).map_err(|error| LoadError::Io {
             dir: config.manifests.dirs.join(", "),
             error,
         })?;
-    files_read += entity_paths.len() + manifest_paths.len();
+    files_read += work.len() + manifest_paths.len();
     let first_file = files.len();
-    let first_manifest_file = first_file + entity_paths.len();
+    let first_manifest_file = first_file + work.len();
     // The catalog and the manifests load at the same time.
     let (outcomes, discovered) = rayon::join(
         || {
-            entity_paths
-                .par_iter()
+            work.into_par_iter()
                 .enumerate()
-                .map(|(i, (root, path))| {
+                .map(|(i, work)| {
                     let file = first_file + i;
-                    load_entity_file(source, &blueprints, root, path, file, options, sieve)
+                    match work {
+                        Work::Read { root, path } => load_entity_file(
+                            source,
+                            &blueprints,
+                            &root,
+                            &path,
+                            file,
+                            options,
+                            sieve,
+                        ),
+                        Work::Reuse(mut outcome) => {
+                            for entity in &mut outcome.entities {
+                                entity.file = file;
+                            }
+                            outcome
+                        }
+                    }
                 })
                 .collect::<Vec<FileOutcome>>()
         },
@@ -119,7 +221,17 @@ pub fn load_sieved(
     let mut entities = Vec::with_capacity(outcomes.iter().map(|o| o.entities.len()).sum());
     files.reserve(outcomes.len() + discovered.files.len());
     let mut shadows = Shadows::default();
+    let mut parts = Vec::with_capacity(if options.reusable { outcomes.len() } else { 0 });
     for outcome in outcomes {
+        if options.reusable {
+            parts.push(Part {
+                root: outcome.root.clone(),
+                path: outcome.file.path.clone(),
+                entities: outcome.entities.len(),
+                findings: outcome.findings.clone(),
+                shadows: outcome.shadows.clone(),
+            });
+        }
         files.push(outcome.file);
         entities.extend(outcome.entities);
         diagnostics.extend(outcome.findings);
@@ -171,9 +283,15 @@ pub fn load_sieved(
 
     positions::resolve(&catalog.files, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
+    let reuse = options.reusable.then_some(Reuse {
+        blueprint_paths,
+        entity_files: parts,
+        first_entity_file: first_file,
+    });
     Ok(Loaded {
         catalog,
         diagnostics,
+        reuse,
     })
 }
 
@@ -229,7 +347,10 @@ fn list(source: &dyn Source, dir: &str) -> Result<Vec<String>, LoadError> {
 
 /// Every entity file with the root it was found under, excluded globs removed, each
 /// file once even when roots overlap.
-fn entity_paths(source: &dyn Source, config: &Config) -> Result<Vec<(String, String)>, LoadError> {
+pub(super) fn entity_paths(
+    source: &dyn Source,
+    config: &Config,
+) -> Result<Vec<(String, String)>, LoadError> {
     let mut exclude = globset::GlobSetBuilder::new();
     for glob in &config.catalog.exclude {
         // Globs were validated with the config.
@@ -403,12 +524,13 @@ fn load_blueprints(
     blueprints
 }
 
-struct FileOutcome {
-    file: SourceFile,
-    entities: Vec<Entity>,
-    findings: Vec<Diagnostic>,
+pub(super) struct FileOutcome {
+    pub root: String,
+    pub file: SourceFile,
+    pub entities: Vec<Entity>,
+    pub findings: Vec<Diagnostic>,
     /// Identifiers that exist in a file that could not be fully read.
-    shadows: Vec<(Option<String>, String)>,
+    pub shadows: Vec<(Option<String>, String)>,
 }
 
 fn load_entity_file(
@@ -471,6 +593,7 @@ fn load_entity_file(
     }
     file.text = parsed.text;
     FileOutcome {
+        root: root.to_owned(),
         file,
         entities,
         findings,

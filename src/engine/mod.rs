@@ -11,5 +11,7 @@
 
 mod load;
 pub mod positions;
+mod recheck;
 
-pub use load::{load, load_sieved, LoadError, LoadOptions, Loaded, Sieve};
+pub use load::{load, load_sieved, LoadError, LoadOptions, Loaded, Reusable, Sieve};
+pub use recheck::recheck;

@@ -4,6 +4,7 @@
 //! working tree, the Git index and a commit give the same answer for the same content.
 
 mod git_snapshot;
+mod overlay;
 pub mod parse;
 mod read;
 #[cfg(test)]
@@ -14,6 +15,7 @@ pub mod strict;
 pub mod text;
 mod worktree;
 
+pub use overlay::Overlay;
 pub use read::{read_and_parse, SourceFile};
 pub use worktree::Worktree;
 

@@ -47,20 +47,19 @@ pub fn path_of(blueprint: &str, id: &str, template: &str) -> String {
 
 /// Add to `changes` what the run means for the records: the run recorded under each
 /// entity it ran on or created, the records of the entities it deleted removed, and
-/// records of the first layout moved. `before` and `after` are the catalog without and
-/// with the change; `templates` every template, to key old records.
+/// records of the first layout moved. `was` and `is` are the entities of the catalog
+/// without and with the change ([`entities`]); `templates` every template, to key old
+/// records.
 pub fn record(
     changes: &mut Changeset,
     source: &dyn Source,
-    before: &Catalog,
-    after: &Catalog,
+    was: &Entities,
+    is: &Entities,
     run: &Run<'_>,
     templates: &[Template],
 ) -> Result<(), ChangeError> {
-    migrate(changes, source, before, templates)?;
-    let was = entities(before);
-    let is = entities(after);
-    for (blueprint, id) in was.difference(&is) {
+    migrate(changes, source, was, templates)?;
+    for (blueprint, id) in was.difference(is) {
         let folder = format!("{DIR}/{}/{}", file_name_for(blueprint), file_name_for(id));
         let mut files = source.all_files_under(&folder).unwrap_or_default();
         // A record the migration just moved there goes too.
@@ -80,7 +79,7 @@ pub fn record(
         return Ok(());
     }
     let mut subjects: Vec<(&str, &str)> = run.entity.into_iter().collect();
-    subjects.extend(is.difference(&was).map(|(b, i)| (b.as_str(), i.as_str())));
+    subjects.extend(is.difference(was).map(|(b, i)| (b.as_str(), i.as_str())));
     for (blueprint, id) in subjects {
         add_run(
             changes,
@@ -94,8 +93,11 @@ pub fn record(
     Ok(())
 }
 
+/// Entities as records are keyed: (blueprint, identifier).
+pub type Entities = BTreeSet<(String, String)>;
+
 /// Every (blueprint, identifier) of a catalog.
-fn entities(catalog: &Catalog) -> BTreeSet<(String, String)> {
+pub fn entities(catalog: &Catalog) -> Entities {
     catalog
         .entities
         .iter()
@@ -199,7 +201,7 @@ fn render(
 fn migrate(
     changes: &mut Changeset,
     source: &dyn Source,
-    catalog: &Catalog,
+    catalog: &Entities,
     templates: &[Template],
 ) -> Result<(), ChangeError> {
     let old: Vec<String> = source
@@ -276,7 +278,7 @@ fn migrate(
 /// The one entity an old record named `stem` belongs to: of that identifier, and of a
 /// blueprint the record's template creates (its `entity: upsert` steps).
 fn owner(
-    catalog: &Catalog,
+    catalog: &Entities,
     templates: &[Template],
     template: &str,
     stem: &str,
@@ -298,12 +300,10 @@ fn owner(
                 .collect()
         })
         .unwrap_or_default();
-    let mut found = catalog.entities.iter().filter_map(|e| {
-        let blueprint = &catalog.blueprints.list.get(e.blueprint?)?.identifier;
-        (e.identifier == stem && creates.contains(blueprint.as_str()))
-            .then(|| (blueprint.clone(), e.identifier.clone()))
-    });
-    let first = found.next()?;
+    let mut found = catalog
+        .iter()
+        .filter(|(blueprint, id)| id == stem && creates.contains(blueprint.as_str()));
+    let first = found.next()?.clone();
     found.next().is_none().then_some(first)
 }
 
