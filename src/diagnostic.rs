@@ -8,29 +8,9 @@
 use crate::rules::Rule;
 use crate::source::spans::Target;
 use crate::source::text::Position;
-use serde::Serialize;
 use std::ops::Range;
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    /// What portolan cannot confirm from the repository alone: printed and reported,
-    /// never a failure (`--deny-warnings` ignores it).
-    Note,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+pub use crate::rules::Severity;
 
 /// Where in a file a finding is, before positions are computed.
 #[derive(Clone, Debug, PartialEq, Eq)]

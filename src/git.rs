@@ -35,6 +35,23 @@ impl From<git2::Error> for GitError {
     }
 }
 
+/// One file of a commit made from objects: its path relative to the platform root, and
+/// its new content (`None`: removed). The one type through which a change set reaches
+/// Git, so that Git knows nothing of how change sets are planned.
+pub trait TreeChange {
+    fn path(&self) -> &str;
+    fn content(&self) -> Option<&[u8]>;
+}
+
+/// A special entry of an index or a tree, which portolan passes over rather than reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecialEntry {
+    /// A symbolic link (mode 0o120000).
+    Link,
+    /// A submodule (mode 0o160000).
+    Submodule,
+}
+
 /// The repository around a platform root.
 pub struct Repo {
     /// The `.git` folder (or the bare repository), for reopening on other threads.
@@ -254,21 +271,21 @@ impl Repo {
     /// A new commit: `base` with `changes` (paths relative to the platform root)
     /// applied, made from objects alone — the working tree, the index and every branch
     /// stay as they are.
-    pub fn commit_changes(
+    pub fn commit_changes<C: TreeChange>(
         &self,
         base: &str,
-        changes: &[crate::changeset::FileChange],
+        changes: &[C],
         message: &str,
     ) -> Result<String, GitError> {
         let files: Vec<(String, Option<&[u8]>)> = changes
             .iter()
             .map(|change| {
                 let path = if self.prefix.is_empty() {
-                    change.path.clone()
+                    change.path().to_owned()
                 } else {
-                    format!("{}/{}", self.prefix, change.path)
+                    format!("{}/{}", self.prefix, change.path())
                 };
-                (path, change.new.as_deref())
+                (path, change.content())
             })
             .collect();
         self.commit_files(Some(base), &files, message)
@@ -424,21 +441,20 @@ pub fn init_if_needed(dir: &Path) -> Result<bool, GitError> {
 #[derive(Default)]
 struct Entries {
     files: BTreeMap<String, git2::Oid>,
-    others: BTreeMap<String, crate::source::PassedKind>,
+    others: BTreeMap<String, SpecialEntry>,
 }
 
 impl Entries {
     fn add(&mut self, path: String, mode: u32, id: git2::Oid) {
-        use crate::source::PassedKind;
         match mode & 0o170000 {
             0o100000 => {
                 self.files.insert(path, id);
             }
             0o120000 => {
-                self.others.insert(path, PassedKind::Link);
+                self.others.insert(path, SpecialEntry::Link);
             }
             0o160000 => {
-                self.others.insert(path, PassedKind::Submodule);
+                self.others.insert(path, SpecialEntry::Submodule);
             }
             _ => {}
         }
@@ -449,7 +465,7 @@ impl Entries {
 pub struct Snapshot {
     files: BTreeMap<String, git2::Oid>,
     /// Links and submodules, passed over.
-    others: BTreeMap<String, crate::source::PassedKind>,
+    others: BTreeMap<String, SpecialEntry>,
     /// The folders listed so far: what they hold of `others` was passed over.
     listed: Mutex<BTreeSet<String>>,
     git_dir: PathBuf,
@@ -493,7 +509,7 @@ impl Snapshot {
     }
 
     /// The links and submodules under the folders listed so far.
-    pub fn passed_over(&self) -> Vec<crate::source::PassedOver> {
+    pub fn passed_over(&self) -> Vec<(String, SpecialEntry)> {
         let listed = match self.listed.lock() {
             Ok(listed) => listed.clone(),
             Err(_) => return Vec::new(),
@@ -511,15 +527,12 @@ impl Snapshot {
                             .is_some_and(|r| r.starts_with('/'))
                 })
             })
-            .map(|(path, kind)| crate::source::PassedOver {
-                path: path.clone(),
-                kind: *kind,
-            })
+            .map(|(path, kind)| (path.clone(), *kind))
             .collect()
     }
 
     /// The first link or submodule on the way to `path` (itself included).
-    pub fn passed_on_path(&self, path: &str) -> Option<crate::source::PassedOver> {
+    pub fn passed_on_path(&self, path: &str) -> Option<(String, SpecialEntry)> {
         let mut prefix = String::new();
         for part in path.split('/') {
             if !prefix.is_empty() {
@@ -527,10 +540,7 @@ impl Snapshot {
             }
             prefix.push_str(part);
             if let Some(kind) = self.others.get(&prefix) {
-                return Some(crate::source::PassedOver {
-                    path: prefix,
-                    kind: *kind,
-                });
+                return Some((prefix, *kind));
             }
         }
         None

@@ -11,7 +11,6 @@ mod budget;
 
 pub use budget::{Budget, Limit};
 
-use crate::catalog::FastMap;
 use jaq_core::box_iter::box_once;
 use jaq_core::compile::Lut;
 use jaq_core::load::{Arena, File, Loader};
@@ -295,6 +294,10 @@ pub fn object<'a>(fields: impl Iterator<Item = (&'a str, &'a Value)>) -> Val {
 /// How many object keys a thread remembers.
 const KEYS_REMEMBERED: usize = 4096;
 
+/// Keys seen on this thread, hashed with foldhash like the catalog's maps (the
+/// catalog's alias is not imported: the catalog depends on jq, not the reverse).
+type KeyMap = std::collections::HashMap<Box<str>, Rc<String>, foldhash::fast::RandomState>;
+
 /// An object key as jaq holds it, shared with every earlier object of this thread that
 /// has the same key. The entities of a catalog repeat the same few dozen keys, and a
 /// fresh key costs two allocations (the string and its counted box): a third of
@@ -302,7 +305,7 @@ const KEYS_REMEMBERED: usize = 4096;
 /// new ones are no longer remembered.
 fn key(k: &str) -> Rc<String> {
     thread_local! {
-        static KEYS: RefCell<FastMap<Box<str>, Rc<String>>> = RefCell::default();
+        static KEYS: RefCell<KeyMap> = RefCell::default();
     }
     KEYS.with(|keys| {
         let mut keys = keys.borrow_mut();

@@ -2,7 +2,28 @@
 //! `portolan explain RULE` and the rule table in the README come from one place.
 //! Rule ids are stable once released (DESIGN.md §5).
 
-use crate::diagnostic::Severity;
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    /// What portolan cannot confirm from the repository alone: printed and reported,
+    /// never a failure (`--deny-warnings` ignores it).
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
 
 /// One rule of the diagnostics contract.
 #[derive(Debug, PartialEq, Eq)]

@@ -352,6 +352,16 @@ pub struct FileChange {
     pub new: Option<Vec<u8>>,
 }
 
+impl crate::git::TreeChange for FileChange {
+    fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn content(&self) -> Option<&[u8]> {
+        self.new.as_deref()
+    }
+}
+
 /// New content for a file with CRLF line endings gets CRLF too.
 fn keep_line_endings(old: &[u8], new: &[u8]) -> Vec<u8> {
     let crlf = old.windows(2).any(|w| w == b"\r\n");

@@ -1,7 +1,7 @@
 //! An index or a commit, read like a working tree.
 
-use super::{PassedOver, Source};
-use crate::git::Snapshot;
+use super::{PassedKind, PassedOver, Source};
+use crate::git::{Snapshot, SpecialEntry};
 use std::io;
 
 impl Snapshot {
@@ -10,8 +10,8 @@ impl Snapshot {
     /// a snapshot. A `dir` reached through a link or a submodule holds nothing.
     fn list(&self, dir: &str, hidden: bool) -> Vec<String> {
         let dir = dir.trim_end_matches('/');
-        if let Some(passed) = self.passed_on_path(dir) {
-            self.listed(&passed.path);
+        if let Some((passed, _)) = self.passed_on_path(dir) {
+            self.listed(&passed);
             return Vec::new();
         }
         self.listed(dir);
@@ -50,9 +50,21 @@ impl Source for Snapshot {
 
     fn passed_over(&self) -> Vec<PassedOver> {
         Snapshot::passed_over(self)
+            .into_iter()
+            .map(passed)
+            .collect()
     }
 
     fn passed_on_path(&self, path: &str) -> Option<PassedOver> {
-        Snapshot::passed_on_path(self, path)
+        Snapshot::passed_on_path(self, path).map(passed)
     }
+}
+
+/// A special entry of the snapshot, as every source tells it.
+fn passed((path, kind): (String, SpecialEntry)) -> PassedOver {
+    let kind = match kind {
+        SpecialEntry::Link => PassedKind::Link,
+        SpecialEntry::Submodule => PassedKind::Submodule,
+    };
+    PassedOver { path, kind }
 }

@@ -17,6 +17,7 @@ mod generated;
 mod git;
 mod hostile_size;
 mod hostile_templates;
+mod layout;
 mod manifests;
 mod orders;
 mod pull_requests;
