@@ -71,6 +71,27 @@ pub trait Source: Sync {
     }
 }
 
+/// A tree with no file. With an [`Overlay`] laid over it, a repository held wholly in
+/// memory: an editor's buffers before any is saved, or a test's catalog.
+pub struct Empty;
+
+impl Source for Empty {
+    fn files_under(&self, _dir: &str) -> io::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+
+    fn read(&self, path: &str) -> io::Result<Vec<u8>> {
+        Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{path}: no such file"),
+        ))
+    }
+
+    fn exists(&self, _path: &str) -> bool {
+        false
+    }
+}
+
 /// A path a listing passed over.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PassedOver {
