@@ -220,7 +220,7 @@ impl Repo {
     pub fn origin_repo(&self) -> Option<String> {
         let repo = self.open().ok()?;
         let remote = repo.find_remote("origin").ok()?;
-        owner_and_name(remote.url().ok()?)
+        crate::forge::owner_and_name(remote.url().ok()?)
     }
 
     /// The URL of a remote.
@@ -410,20 +410,6 @@ fn index_from_env(git_dir: &Path) -> Option<PathBuf> {
         _ => false,
     };
     same(named.path(), git_dir).then_some(path)
-}
-
-/// `owner/name` from a remote URL, if it has that shape.
-pub fn owner_and_name(url: &str) -> Option<String> {
-    let url = url.trim_end_matches('/').trim_end_matches(".git");
-    let path = if let Some((_, rest)) = url.split_once("://") {
-        rest.split_once('/')?.1
-    } else {
-        url.split_once(':')?.1
-    };
-    let mut parts = path.rsplitn(3, '/');
-    let name = parts.next().filter(|s| !s.is_empty())?;
-    let owner = parts.next().filter(|s| !s.is_empty())?;
-    Some(format!("{owner}/{name}"))
 }
 
 /// Make `dir` a Git repository, unless it is already inside one.

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Invalid) => ExitCode::from(1),
         Err(error) if error.broken_pipe => ExitCode::SUCCESS,
         Err(error) => {
-            portolan::output::report_error(&printer, &error);
+            portolan::output::report_error(&printer, &error.failure());
             ExitCode::from(2)
         }
     }

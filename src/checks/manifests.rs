@@ -8,7 +8,6 @@
 use crate::catalog::identifier::closest;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Place, Severity};
-use crate::engine::LoadOptions;
 use crate::manifests::registry::{Lookup, Registry};
 use crate::manifests::Manifest;
 use crate::rules;
@@ -19,12 +18,13 @@ use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 
-/// Check every manifest of the catalog.
+/// Check every manifest of the catalog; with `strict`, a kind without a schema is an
+/// error rather than a warning.
 pub fn check(
     catalog: &Catalog,
     source: &dyn Source,
     registry: &Registry,
-    options: LoadOptions,
+    strict: bool,
 ) -> Vec<Diagnostic> {
     let index = Index::new(catalog);
     let mut findings: Vec<Diagnostic> = catalog
@@ -36,7 +36,7 @@ pub fn check(
                 Place::pointer(&catalog.files[m.file].path, m.document, pointer, target)
             };
             let patch = index.patches.contains(catalog.files[m.file].path.as_str());
-            schema_findings(m, patch, registry, options, &at, &mut found);
+            schema_findings(m, patch, registry, strict, &at, &mut found);
             name_findings(m, &at, &mut found);
             kind_findings(m, &catalog.files[m.file].path, &at, &mut found);
             reference_findings(catalog, source, &index, m, &at, &mut found);
@@ -71,7 +71,7 @@ fn schema_findings(
     m: &Manifest,
     patch: bool,
     registry: &Registry,
-    options: LoadOptions,
+    strict: bool,
     at: &impl Fn(&str, Target) -> Place,
     found: &mut Vec<Diagnostic>,
 ) {
@@ -112,7 +112,7 @@ fn schema_findings(
         }
         Lookup::Unchecked => {}
         Lookup::Unknown { hint } => {
-            let severity = if options.strict {
+            let severity = if strict {
                 Severity::Error
             } else {
                 Severity::Warning

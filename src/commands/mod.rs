@@ -48,6 +48,16 @@ pub struct CommandError {
 }
 
 impl CommandError {
+    /// The error as the printer reports it.
+    pub fn failure(&self) -> crate::output::Failure<'_> {
+        crate::output::Failure {
+            message: &self.message,
+            hint: self.hint.as_deref(),
+            diagnostics: &self.diagnostics,
+            files: &self.files,
+        }
+    }
+
     pub fn new(message: impl Into<String>) -> Self {
         CommandError {
             message: message.into(),

@@ -360,7 +360,7 @@ fn split_service(request: &Request, checked: &change::Checked) -> Result<Split, 
     let Some(full_name) = &request.pr.repo else {
         return Ok((None, checked.prepared.clone()));
     };
-    let shaped = crate::git::owner_and_name(&format!("https://host/{full_name}"));
+    let shaped = crate::forge::owner_and_name(&format!("https://host/{full_name}"));
     if shaped.as_deref() != Some(full_name.as_str()) {
         return Err(
             CommandError::new(format!("`{full_name}` is not OWNER/NAME"))

@@ -270,7 +270,10 @@ pub(super) fn assemble(
             &catalog.files,
         );
         diagnostics.extend(checks::manifests::check(
-            &catalog, source, &registry, options,
+            &catalog,
+            source,
+            &registry,
+            options.strict,
         ));
     }
 

@@ -39,7 +39,7 @@ pub fn target(config: &crate::config::Config, remote_url: Option<&str>) -> Optio
         .github
         .repo
         .clone()
-        .or_else(|| remote_url.and_then(crate::git::owner_and_name))?;
+        .or_else(|| remote_url.and_then(owner_and_name))?;
     let host = remote_url
         .and_then(host_of)
         .unwrap_or_else(|| "github.com".into());
@@ -124,6 +124,21 @@ pub fn token(host: &str) -> Option<String> {
         .ok()?;
     let token = String::from_utf8(output.stdout).ok()?.trim().to_owned();
     (output.status.success() && !token.is_empty()).then_some(token)
+}
+
+/// `owner/name` from a remote URL, if it has that shape: how a forge names a
+/// repository (Git itself only stores the URL).
+pub fn owner_and_name(url: &str) -> Option<String> {
+    let url = url.trim_end_matches('/').trim_end_matches(".git");
+    let path = if let Some((_, rest)) = url.split_once("://") {
+        rest.split_once('/')?.1
+    } else {
+        url.split_once(':')?.1
+    };
+    let mut parts = path.rsplitn(3, '/');
+    let name = parts.next().filter(|s| !s.is_empty())?;
+    let owner = parts.next().filter(|s| !s.is_empty())?;
+    Some(format!("{owner}/{name}"))
 }
 
 #[cfg(test)]

@@ -68,14 +68,24 @@ impl Printer {
     }
 }
 
+/// A command that could not run, as the printer tells it: what the command line
+/// hands over (the printer knows nothing of commands).
+pub struct Failure<'a> {
+    pub message: &'a str,
+    pub hint: Option<&'a str>,
+    /// Findings that explain the failure, with the files they point into.
+    pub diagnostics: &'a [crate::diagnostic::Diagnostic],
+    pub files: &'a [crate::source::SourceFile],
+}
+
 /// Report a command that could not run: its findings, then the error and its hint.
-pub fn report_error(printer: &Printer, error: &crate::commands::CommandError) {
+pub fn report_error(printer: &Printer, error: &Failure<'_>) {
     let colored = printer.stderr_colored();
     let mut text = String::new();
     if !error.diagnostics.is_empty() {
         text.push_str(&human::render_findings(
-            &error.diagnostics,
-            &error.files,
+            error.diagnostics,
+            error.files,
             colored,
         ));
     }
@@ -92,7 +102,7 @@ pub fn report_error(printer: &Printer, error: &crate::commands::CommandError) {
         (String::new(), String::new(), String::new())
     };
     text.push_str(&format!("{red}error{reset}: {}\n", error.message));
-    if let Some(hint) = &error.hint {
+    if let Some(hint) = error.hint {
         text.push_str(&format!("{bold}hint{reset}: {hint}\n"));
     }
     let _ = printer.message(&text);

@@ -8,8 +8,43 @@ use crate::util::repo_dir;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Source files allowed over 600 lines, and why a reader still finds one thing there.
-const LONG_FILES: &[(&str, &str)] = &[];
+/// Source files allowed over 600 lines, and why. An entry that is no longer over 600
+/// lines fails the test too, so the list only shrinks.
+const LONG_FILES: &[(&str, &str)] = &[
+    ("src/source/simple_yaml.rs", "one parser: the YAML subset read without a full YAML library; a reader looks for one grammar"),
+    ("src/source/parse.rs", "one job: text to documents with their spans, for every format; split pending (issue 16)"),
+    ("src/catalog/derived.rs", "to split: mirror / calculation / aggregation (issue 16, item 5)"),
+    ("src/checks/manifests.rs", "to split: one manifest rule per file (issue 16, item 7)"),
+    ("src/commands/change.rs", "to split with the clap Args per verb (issue 16, item 7)"),
+    ("src/commands/pull_request.rs", "to move out of commands/ into a library module (issue 16, item 7)"),
+    ("src/engine/load.rs", "the pipeline in its order, 99 lines over; the prelude to split out (issue 16)"),
+    ("src/manifests/bundle.rs", "to split by responsibility (issue 16, item 5)"),
+    ("src/manifests/crd.rs", "to split: structural schema / defaulting / registry (issue 16, item 5)"),
+    ("src/synth.rs", "to leave the product library for crates/synth (issue 16, item 4)"),
+    ("src/template/end_state.rs", "to split (issue 16, item 5)"),
+    ("src/template/engine.rs", "to split (issue 16, item 5)"),
+    ("src/template/patch.rs", "to split, with the patch/json_text circle (issue 16, item 5)"),
+    ("src/template/plan.rs", "to split: steps / safety / variables (issue 16, item 5)"),
+];
+
+/// Imports of the model not cut yet, each with the edge to cut; the list only shrinks.
+const MODEL_IMPORTS_TO_CUT: &[(&str, &str)] = &[(
+    "manifests",
+    "Catalog.manifests: the manifests belong to the engine's result (issue 16, item 2)",
+)];
+
+/// Import circles not broken yet, each the exact set of modules in it and the edge to
+/// cut. A new circle fails the test; so does an entry that no longer exists.
+const KNOWN_CIRCLES: &[(&[&str], &str)] = &[
+    (
+        &["config", "diagnostic", "forge", "git", "schema", "source"],
+        "git/network.rs asks forge for askpass, TOKEN_VARS and scrub: the credential route belongs to git (issue 16, item 3)",
+    ),
+    (
+        &["catalog", "manifests"],
+        "Catalog.manifests: the manifests belong to the engine's result, not the model (issue 16, item 2)",
+    ),
+];
 
 /// What the model may not import.
 const CATALOG_MUST_NOT_IMPORT: &[&str] = &["checks", "commands", "engine", "manifests", "template"];
@@ -208,24 +243,41 @@ fn the_finder_of_circles_finds_them() {
 fn no_module_imports_in_a_circle() {
     let edges = graph();
     let found = circles(&edges);
+    let known: Vec<Vec<String>> = KNOWN_CIRCLES
+        .iter()
+        .map(|(modules, _)| modules.iter().map(|m| (*m).to_owned()).collect())
+        .collect();
+    let new: Vec<&Vec<String>> = found.iter().filter(|c| !known.contains(c)).collect();
     assert!(
-        found.is_empty(),
-        "import circles between top-level modules of src/: {found:?}\n(edges: {edges:#?})"
+        new.is_empty(),
+        "import circles between top-level modules of src/: {new:?}\n(edges: {edges:#?})"
+    );
+    let gone: Vec<&Vec<String>> = known.iter().filter(|c| !found.contains(c)).collect();
+    assert!(
+        gone.is_empty(),
+        "these circles are broken now: take them off KNOWN_CIRCLES: {gone:?}"
     );
 }
 
 #[test]
 fn the_catalog_is_the_model_only() {
     let edges = graph();
-    let bad: Vec<&String> = edges
-        .get("catalog")
-        .map(|t| {
-            t.iter()
-                .filter(|m| CATALOG_MUST_NOT_IMPORT.contains(&m.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let imported = edges.get("catalog").cloned().unwrap_or_default();
+    let bad: Vec<&String> = imported
+        .iter()
+        .filter(|m| CATALOG_MUST_NOT_IMPORT.contains(&m.as_str()))
+        .filter(|m| !MODEL_IMPORTS_TO_CUT.iter().any(|(k, _)| k == m))
+        .collect();
     assert!(bad.is_empty(), "src/catalog imports {bad:?}");
+    let stale: Vec<&str> = MODEL_IMPORTS_TO_CUT
+        .iter()
+        .map(|(m, _)| *m)
+        .filter(|m| !imported.contains(*m))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the catalog no longer imports {stale:?}: take them off MODEL_IMPORTS_TO_CUT"
+    );
 }
 
 #[test]
@@ -247,5 +299,17 @@ fn long_files_are_the_ones_allowed() {
     assert!(
         long.is_empty(),
         "files over 600 lines: split them by responsibility, or add them to LONG_FILES with the reason: {long:?}"
+    );
+    let stale: Vec<&str> = LONG_FILES
+        .iter()
+        .map(|(path, _)| *path)
+        .filter(|path| {
+            std::fs::read_to_string(repo_dir().join(path))
+                .map_or(true, |text| text.lines().count() <= 600)
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "no longer over 600 lines (or gone): take them off LONG_FILES: {stale:?}"
     );
 }
