@@ -54,8 +54,6 @@ pub struct Catalog {
     pub files: Vec<SourceFile>,
     pub blueprints: Blueprints,
     pub entities: Vec<Entity>,
-    /// Kubernetes and GitOps manifests under the manifest folders.
-    pub manifests: Vec<crate::manifests::Manifest>,
     /// Per blueprint index: identifier → entity index.
     pub by_blueprint: Vec<IdMap<usize>>,
     /// Identifiers that exist but could not be loaded (a file that failed to parse, an

@@ -22,13 +22,13 @@ use std::collections::{BTreeMap, HashSet};
 /// error rather than a warning.
 pub fn check(
     catalog: &Catalog,
+    manifests: &[Manifest],
     source: &dyn Source,
     registry: &Registry,
     strict: bool,
 ) -> Vec<Diagnostic> {
-    let index = Index::new(catalog);
-    let mut findings: Vec<Diagnostic> = catalog
-        .manifests
+    let index = Index::new(catalog, manifests);
+    let mut findings: Vec<Diagnostic> = manifests
         .par_iter()
         .flat_map_iter(|m| {
             let mut found = Vec::new();
@@ -442,7 +442,7 @@ fn folder(path: &str) -> &str {
 }
 
 impl<'a> Index<'a> {
-    fn new(catalog: &'a Catalog) -> Self {
+    fn new(catalog: &'a Catalog, manifests: &'a [Manifest]) -> Self {
         let mut index = Index {
             named: HashSet::new(),
             secrets: HashSet::new(),
@@ -450,7 +450,7 @@ impl<'a> Index<'a> {
             external_secrets: false,
             patches: HashSet::new(),
         };
-        for m in &catalog.manifests {
+        for m in manifests {
             if let Some(name) = m.name() {
                 index.named.insert((m.kind.as_str(), name));
             }

@@ -254,7 +254,6 @@ pub(super) fn assemble(
         files,
         blueprints,
         entities,
-        manifests: discovered.manifests,
         by_blueprint: Vec::new(),
         shadows,
         files_read,
@@ -262,15 +261,18 @@ pub(super) fn assemble(
     diagnostics.extend(checks::graph::index(&mut catalog));
     diagnostics.extend(checks::relations::check_targets(&catalog));
     diagnostics.extend(checks::graph::cycles(&catalog));
-    if !catalog.manifests.is_empty() {
+    // The manifests are checked here and not kept: the model is the catalog.
+    let manifests = discovered.manifests;
+    if !manifests.is_empty() {
         let registry = crate::manifests::registry::Registry::new(
             source,
             catalog.config.manifests.schemas.as_deref(),
-            &catalog.manifests,
+            &manifests,
             &catalog.files,
         );
         diagnostics.extend(checks::manifests::check(
             &catalog,
+            &manifests,
             source,
             &registry,
             options.strict,
